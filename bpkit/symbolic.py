@@ -1,0 +1,296 @@
+"""The network in sympy: every weighted sum, activation, delta and gradient as a formula.
+
+Weights, inputs and targets are symbols, so each formula is the general one; ``values``
+evaluates them at numbers to show they equal what the numeric network computes. Deltas are
+derived layer by layer (dJ/da of a unit from the deltas of the layer after it), which keeps
+derivation fast as the network grows; the fully composed derivatives, slower, are built only
+when asked for, to prove the layer-by-layer ones right.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache, cached_property
+
+import numpy as np
+import sympy as sp
+
+from bpkit import functions, naming
+from bpkit.functions import a as a_symbol
+
+
+def unit_latex(name: str) -> str:
+    """LaTeX for a unit name: X1 -> X_{1}, Z1_3 -> Z^{(1)}_{3}."""
+    deep = re.fullmatch(r"([A-Z])(\d+)_(\d+)", name)
+    if deep:
+        return f"{deep[1]}^{{({deep[2]})}}_{{{deep[3]}}}"
+    plain = re.fullmatch(r"([A-Z])(\d+)", name)
+    return f"{plain[1]}_{{{plain[2]}}}" if plain else name
+
+
+class SymbolicNetwork:
+    """sympy symbols and derived formulas for one network layout (its weights stay symbols)."""
+
+    def __init__(self, sizes: Sequence[int], activations: Sequence[str], loss: str) -> None:
+        self.sizes = tuple(sizes)
+        self.unit_names = naming.unit_names(self.sizes)
+        self.activations = [functions.activation(name) for name in activations]
+        self.loss_function = functions.loss(loss)
+        self.latex_names: dict[sp.Symbol, str] = {}
+        last = len(self.sizes) - 1
+
+        self.inputs = [self._symbol(n, unit_latex(n)) for n in self.unit_names[0]]
+        """X0 (the bias, always 1), X1, X2, ..."""
+        self.targets = [self._symbol("y" if self.sizes[-1] == 1 else f"y{k}",
+                                     "y" if self.sizes[-1] == 1 else f"y_{{{k}}}")
+                        for k in range(self.sizes[-1])]
+        """The target y for each output unit."""
+        self.z: dict[str, sp.Symbol] = dict(zip(self.unit_names[0], self.inputs))
+        """Each unit's activation symbol: X1 for inputs, z_Z1, z_D0 (= h) for the rest."""
+        self.a: dict[str, sp.Symbol] = {}
+        """Each receiving unit's weighted-sum symbol, e.g. a_Z1."""
+        self.delta: dict[str, sp.Symbol] = {}
+        """Each receiving unit's delta symbol, e.g. delta_Z1."""
+        self.weights: list[list[list[sp.Symbol]]] = []
+        """``weights[l][j][i]`` is the symbol for ``Network.weights[l][j, i]``."""
+        for layer in range(1, last + 1):
+            for name in self.unit_names[layer]:
+                self.z[name] = self._symbol(f"z_{name}", f"z_{{{unit_latex(name)}}}")
+            for name in naming.target_names(self.sizes, layer):
+                self.a[name] = self._symbol(f"a_{name}", f"a_{{{unit_latex(name)}}}")
+                self.delta[name] = self._symbol(f"delta_{name}",
+                                                rf"\delta_{{{unit_latex(name)}}}")
+            self.weights.append([
+                [self._symbol(naming.link_name(s, t),
+                              rf"w_{{{unit_latex(s)} \to {unit_latex(t)}}}")
+                 for s in self.unit_names[layer - 1]]
+                for t in naming.target_names(self.sizes, layer)
+            ])
+
+    def _symbol(self, name: str, latex: str) -> sp.Symbol:
+        symbol = sp.Symbol(name, real=True)
+        self.latex_names[symbol] = latex
+        return symbol
+
+    # ----- structure ---------------------------------------------------------------------
+    def layer_of(self, unit: str) -> int:
+        """The layer index of a unit name."""
+        return next(layer for layer, names in enumerate(self.unit_names) if unit in names)
+
+    @property
+    def bias_units(self) -> list[str]:
+        """Names of the bias units, whose activation is the constant 1."""
+        return [names[0] for names in self.unit_names[:-1]]
+
+    @cached_property
+    def links(self) -> dict[str, tuple[sp.Symbol, str, str]]:
+        """Every weight by link name: (symbol, source unit, target unit)."""
+        links = {}
+        for layer, rows in enumerate(self.weights, start=1):
+            for target, row in zip(naming.target_names(self.sizes, layer), rows):
+                for source, weight in zip(self.unit_names[layer - 1], row):
+                    links[weight.name] = (weight, source, target)
+        return links
+
+    def _incoming(self, unit: str) -> list[tuple[sp.Symbol, str]]:
+        return [(w, s) for w, s, t in self.links.values() if t == unit]
+
+    def _outgoing(self, unit: str) -> list[tuple[sp.Symbol, str]]:
+        return [(w, t) for w, s, t in self.links.values() if s == unit]
+
+    # ----- forward -----------------------------------------------------------------------
+    @cached_property
+    def weighted_sum(self) -> dict[str, sp.Expr]:
+        """Each unit's weighted sum a = sum of w * z over its incoming links (source z symbols)."""
+        return {u: sp.Add(*(w * self.z[s] for w, s in self._incoming(u))) for u in self.a}
+
+    @cached_property
+    def activation(self) -> dict[str, sp.Expr]:
+        """Each receiving unit's activation z = f(a), in terms of its own weighted-sum symbol."""
+        return {u: self._act(u)(self.a[u]) for u in self.a}
+
+    def _act(self, unit: str) -> functions.Activation:
+        return self.activations[self.layer_of(unit) - 1]
+
+    @cached_property
+    def loss(self) -> sp.Expr:
+        """J for one sample, summed over the outputs, in terms of the output activations."""
+        outputs = naming.target_names(self.sizes, len(self.sizes) - 1)
+        return sp.Add(*(self.loss_function(self.z[u], y) for u, y in zip(outputs, self.targets)))
+
+    # ----- backward, layer by layer --------------------------------------------------------
+    @cached_property
+    def deltas(self) -> dict[str, sp.Expr]:
+        """dJ/da for each receiving unit, derived by sympy one layer at a time.
+
+        An output delta is d(objective)/da with h = f(a). A hidden delta differentiates
+        sum_k delta_k * a_k, with z of the unit written as f(a), with respect to its a: the
+        chain rule dJ/da = sum_k dJ/da_k * da_k/da, leaving the next layer's deltas as symbols.
+        """
+        derived = {}
+        last = len(self.sizes) - 1
+        outputs = naming.target_names(self.sizes, last)
+        for unit, target in zip(outputs, self.targets):
+            h = self._act(unit)(self.a[unit])
+            derived[unit] = sp.diff(self.loss_function.objective_at(h, target), self.a[unit])
+        for layer in range(last - 1, 0, -1):
+            for unit in naming.target_names(self.sizes, layer):
+                downstream = sp.Add(*(self.delta[t] * self.weighted_sum[t]
+                                      for _, t in self._outgoing(unit)))
+                composed = downstream.subs(self.z[unit], self.activation[unit])
+                derived[unit] = sp.diff(composed, self.a[unit])
+        return derived
+
+    @cached_property
+    def shortcut(self) -> dict[str, sp.Expr]:
+        """The article's shortcut, written out: delta = f'(a) * sum(w * delta of the target).
+
+        For an output unit the sum is replaced by d(objective)/dh, the loss's own factor.
+        """
+        written = {}
+        for unit in self.a:
+            f_prime = self._act(unit).derivative.subs(a_symbol, self.a[unit])
+            outgoing = self._outgoing(unit)
+            if outgoing:
+                written[unit] = f_prime * sp.Add(*(w * self.delta[t] for w, t in outgoing))
+            else:
+                k = naming.target_names(self.sizes, len(self.sizes) - 1).index(unit)
+                h = self._act(unit)(self.a[unit])
+                dj_dh = self.loss_function.output_gradient.subs(
+                    {functions.h: h, functions.y: self.targets[k]}, simultaneous=True)
+                written[unit] = f_prime * dj_dh
+        return written
+
+    def shortcut_matches(self, unit: str) -> bool:
+        """True if sympy proves the shortcut formula equal to the derived delta for ``unit``."""
+        return sp.simplify(self.deltas[unit] - self.shortcut[unit]) == 0
+
+    @cached_property
+    def gradients(self) -> dict[str, sp.Expr]:
+        """dJ/dw for each link: d(a of the target)/dw times the target's delta (z * delta)."""
+        return {name: sp.diff(self.weighted_sum[t], w) * self.delta[t]
+                for name, (w, _, t) in self.links.items()}
+
+    # ----- the whole composition, for proofs ----------------------------------------------
+    @cache  # noqa: B019 -- one SymbolicNetwork per layout, kept for the session on purpose
+    def objective_in_layer(self, layer: int) -> sp.Expr:
+        """The objective for one sample as a function of the weighted sums a of ``layer``."""
+        last = len(self.sizes) - 1
+        if layer == last:
+            outputs = naming.target_names(self.sizes, last)
+            return sp.Add(*(self.loss_function.objective_at(self.activation[u], y)
+                            for u, y in zip(outputs, self.targets)))
+        later = {}
+        for unit in naming.target_names(self.sizes, layer + 1):
+            later[self.a[unit]] = self.weighted_sum[unit].subs(self._as_function_of(layer))
+        return self.objective_in_layer(layer + 1).subs(later, simultaneous=True)
+
+    def _as_function_of(self, layer: int) -> dict[sp.Symbol, sp.Expr]:
+        """Activations of ``layer`` written as f(a), with its bias unit's activation set to 1."""
+        subs = {self.z[u]: self.activation[u] for u in naming.target_names(self.sizes, layer)}
+        subs[self.z[self.unit_names[layer][0]]] = sp.Integer(1)
+        return subs
+
+    @cached_property
+    def full_objective(self) -> sp.Expr:
+        """The objective for one sample in terms of the inputs, targets and weights only."""
+        first = {self.a[u]: self.weighted_sum[u] for u in naming.target_names(self.sizes, 1)}
+        return self.objective_in_layer(1).subs(first, simultaneous=True)
+
+    def full_delta(self, unit: str) -> sp.Expr:
+        """dJ/da of ``unit`` differentiated through the whole composition above it."""
+        return sp.diff(self.objective_in_layer(self.layer_of(unit)), self.a[unit])
+
+    def delta_proved(self, unit: str) -> bool:
+        """True if the layer-by-layer delta equals dJ/da through the whole composition.
+
+        The next layer's delta symbols are replaced by their own full derivatives, written in
+        terms of this layer's weighted sums, and sympy simplifies the difference to zero.
+        """
+        layer = self.layer_of(unit)
+        if layer == len(self.sizes) - 1:
+            layer_by_layer = self.deltas[unit]
+        else:
+            this_layer = self._as_function_of(layer)
+            later = {self.a[t]: self.weighted_sum[t].subs(this_layer)
+                     for t in naming.target_names(self.sizes, layer + 1)}
+            deltas = {self.delta[t]: self.full_delta(t).subs(later, simultaneous=True)
+                      for t in naming.target_names(self.sizes, layer + 1)}
+            layer_by_layer = self.deltas[unit].subs(deltas, simultaneous=True)
+        return sp.simplify(layer_by_layer - self.full_delta(unit)) == 0
+
+    def full_gradient(self, link: str) -> sp.Expr:
+        """dJ/dw differentiated from the fully composed objective (no delta symbols)."""
+        return sp.diff(self.full_objective, self.links[link][0])
+
+    # ----- numbers ---------------------------------------------------------------------------
+    def values(self, weights: Sequence[np.ndarray], x: Sequence[float],
+               y: Sequence[float] | float) -> dict[str, dict[str, float]]:
+        """Evaluate every formula for one sample, layer by layer, by sympy substitution.
+
+        Returns ``{"a": {...}, "z": {...}, "delta": {...}, "gradient": {...}}`` keyed by unit
+        or link name: the numbers the numeric network must reproduce.
+        """
+        targets = np.atleast_1d(np.asarray(y, dtype=float))
+        known: dict[sp.Symbol, sp.Expr] = {self.inputs[0]: sp.Integer(1)}
+        known.update({s: sp.Float(v) for s, v in zip(self.inputs[1:], x)})
+        known.update({s: sp.Float(v) for s, v in zip(self.targets, targets)})
+        for layer, rows in enumerate(self.weights):
+            known.update({s: sp.Float(weights[layer][j][i])
+                          for j, row in enumerate(rows) for i, s in enumerate(row)})
+        out: dict[str, dict[str, float]] = {"a": {}, "z": {}, "delta": {}, "gradient": {}}
+        for layer in range(1, len(self.sizes)):
+            if layer < len(self.sizes) - 1:
+                known[self.z[self.unit_names[layer][0]]] = sp.Integer(1)
+            for unit in naming.target_names(self.sizes, layer):
+                known[self.a[unit]] = self.weighted_sum[unit].subs(known)
+                known[self.z[unit]] = self.activation[unit].subs(known)
+                out["a"][unit] = float(known[self.a[unit]])
+                out["z"][unit] = float(known[self.z[unit]])
+        for layer in range(len(self.sizes) - 1, 0, -1):
+            for unit in naming.target_names(self.sizes, layer):
+                known[self.delta[unit]] = self.deltas[unit].subs(known)
+                out["delta"][unit] = float(known[self.delta[unit]])
+        for name, expr in self.gradients.items():
+            out["gradient"][name] = float(expr.subs(known))
+        return out
+
+    @cached_property
+    def _full_gradient_function(self):  # noqa: ANN202 -- a lambdified sympy function
+        args = [*self.inputs, *self.targets, *self.links_in_order]
+        exprs = [self.full_gradient(name) for name in self.links]
+        return sp.lambdify(args, exprs, "numpy")
+
+    @cached_property
+    def links_in_order(self) -> list[sp.Symbol]:
+        """The weight symbols in the order of the flattened weight arrays."""
+        return [w for rows in self.weights for row in rows for w in row]
+
+    def full_gradients(self, weights: Sequence[np.ndarray], X: np.ndarray,
+                       Y: np.ndarray) -> list[np.ndarray]:
+        """dJ/dw from the fully composed objective, averaged over a batch, shaped like weights."""
+        flat = [float(v) for w in weights for v in np.asarray(w, dtype=float).ravel()]
+        total = np.zeros(len(flat))
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
+        for x, y in zip(X, Y):
+            total += np.array(self._full_gradient_function(1.0, *x, *y, *flat), dtype=float)
+        total /= X.shape[0]
+        shaped, start = [], 0
+        for w in weights:
+            size = np.asarray(w).size
+            shaped.append(total[start:start + size].reshape(np.shape(w)))
+            start += size
+        return shaped
+
+    # ----- display ---------------------------------------------------------------------------
+    def latex(self, expr: sp.Expr) -> str:
+        """LaTeX for an expression, with the article's names (w_{X_0 -> Z_1}, delta_{Z_1})."""
+        return sp.latex(expr, symbol_names=self.latex_names)
+
+
+@cache
+def derive(sizes: tuple[int, ...], activations: tuple[str, ...], loss: str) -> SymbolicNetwork:
+    """The (cached) symbolic network for a layout: derived once per session."""
+    return SymbolicNetwork(sizes, activations, loss)
