@@ -79,6 +79,12 @@ class StepTrace:
         return self.z[-1]
 
     @property
+    def sizes(self) -> tuple[int, ...]:
+        """Units per layer without bias units, e.g. (2, 3, 1) for the article's network."""
+        last = len(self.unit_names) - 1
+        return tuple(len(n) - (0 if i == last else 1) for i, n in enumerate(self.unit_names))
+
+    @property
     def n_samples(self) -> int:
         """How many samples the step averaged over."""
         return self.inputs.shape[0]
