@@ -48,8 +48,8 @@ class Activation:
 
     @cached_property
     def derivative(self) -> sp.Expr:
-        """f'(a), derived by sympy and simplified (which also keeps it numerically stable)."""
-        return sp.simplify(sp.diff(self.formula, a))
+        """f'(a) as sympy derives it: the form a learner reads, e.g. 1 - tanh(a)^2."""
+        return sp.diff(self.formula, a)
 
     @cached_property
     def f(self) -> NumericFn:
@@ -58,8 +58,8 @@ class Activation:
 
     @cached_property
     def df(self) -> NumericFn:
-        """f'(a) as a numpy function."""
-        return _numeric(self.derivative, a)
+        """f'(a) as a numpy function, from the simplified derivative (stable for large |a|)."""
+        return _numeric(sp.simplify(self.derivative), a)
 
     def __call__(self, expr: sp.Expr) -> sp.Expr:
         """Apply the activation's formula to a sympy expression (f(a) with a := expr)."""

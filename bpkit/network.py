@@ -11,6 +11,7 @@ import numpy as np
 from bpkit import functions, naming, validate
 from bpkit.errors import BpkitError
 from bpkit.functions import Activation, Loss
+from bpkit.symbolic import SymbolicNetwork, derive
 from bpkit.trace import StepTrace
 
 WeightsSpec = float | str | Sequence[object]
@@ -196,6 +197,10 @@ class Network:
             validate.require_finite(arr, what)
             checked.append(arr)
         return checked
+
+    def symbolic(self) -> SymbolicNetwork:
+        """The sympy formulas for this network's layout (derived once per layout, then cached)."""
+        return derive(self.sizes, self.activations, self.loss_name)
 
     def copy(self) -> Network:
         """An independent network with the same layout and weights."""

@@ -29,6 +29,11 @@ def unit_latex(name: str) -> str:
     return f"{plain[1]}_{{{plain[2]}}}" if plain else name
 
 
+def proved_zero(difference: sp.Expr) -> bool:
+    """True if sympy simplifies ``difference`` to exactly 0 (tanh and cosh rewritten as exp)."""
+    return sp.simplify(difference.rewrite(sp.exp)) == 0
+
+
 class SymbolicNetwork:
     """sympy symbols and derived formulas for one network layout (its weights stay symbols)."""
 
@@ -164,7 +169,7 @@ class SymbolicNetwork:
 
     def shortcut_matches(self, unit: str) -> bool:
         """True if sympy proves the shortcut formula equal to the derived delta for ``unit``."""
-        return sp.simplify(self.deltas[unit] - self.shortcut[unit]) == 0
+        return proved_zero(self.deltas[unit] - self.shortcut[unit])
 
     @cached_property
     def gradients(self) -> dict[str, sp.Expr]:
@@ -218,7 +223,7 @@ class SymbolicNetwork:
             deltas = {self.delta[t]: self.full_delta(t).subs(later, simultaneous=True)
                       for t in naming.target_names(self.sizes, layer + 1)}
             layer_by_layer = self.deltas[unit].subs(deltas, simultaneous=True)
-        return sp.simplify(layer_by_layer - self.full_delta(unit)) == 0
+        return proved_zero(layer_by_layer - self.full_delta(unit))
 
     def full_gradient(self, link: str) -> sp.Expr:
         """dJ/dw differentiated from the fully composed objective (no delta symbols)."""
@@ -260,7 +265,7 @@ class SymbolicNetwork:
     def _full_gradient_function(self):  # noqa: ANN202 -- a lambdified sympy function
         args = [*self.inputs, *self.targets, *self.links_in_order]
         exprs = [self.full_gradient(name) for name in self.links]
-        return sp.lambdify(args, exprs, "numpy")
+        return sp.lambdify(args, exprs, "numpy", cse=True)
 
     @cached_property
     def links_in_order(self) -> list[sp.Symbol]:
