@@ -31,7 +31,8 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check bpkit tests
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
+		--nbval-sanitize-with notebooks/nbval-sanitize.cfg
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,101 @@
+"""The committed notebooks: executed in order, clean outputs, short cells, numbers from code.
+
+nbval (run by `make test`) re-executes them and compares outputs; these checks cover what nbval
+does not: how they were stored, and the suite's rules for notebook style.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+EXPECTED = ["00_welcome", "01_setup", "02_forward_pass", "03_deltas", "04_weight_updates",
+            "05_training", "06_exercises"]
+WARNING_TEXT = re.compile(r"\b\w*Warning\b|Traceback")
+NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d*)?(?![\w])")
+LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+def cells(path: Path, kind: str) -> list[dict]:
+    return [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == kind]
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def output_text(cell: dict) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append("".join(out.get("text", "")))
+        for key, value in out.get("data", {}).items():
+            if key.startswith("text/"):
+                parts.append("".join(value))
+    return "\n".join(parts)
+
+
+def test_the_suite_has_every_notebook_in_order():
+    assert [p.stem for p in NOTEBOOKS] == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_executed_once_top_to_bottom_from_a_fresh_kernel(path):
+    counts = [c["execution_count"] for c in cells(path, "code") if source(c).strip()]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_error_warning_or_stderr_is_stored(path):
+    for cell in cells(path, "code"):
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", (path.name, source(cell))
+            assert out.get("name") != "stderr", (path.name, source(cell))
+        assert not WARNING_TEXT.search(output_text(cell)), (path.name, source(cell))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_code_cells_are_short_and_define_no_helpers(path):
+    for cell in cells(path, "code"):
+        lines = [ln for ln in source(cell).splitlines() if ln.strip()]
+        assert len(lines) <= 15, (path.name, source(cell))
+        assert not re.search(r"^\s*(def|class) ", source(cell), re.M), (path.name, source(cell))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_markdown_is_short(path):
+    for cell in cells(path, "markdown"):
+        text = source(cell)
+        if "|" in text or text.lstrip().startswith("## Check yourself"):
+            continue  # tables and the closing questions are lists, not narrative
+        for paragraph in re.split(r"\n\n|\n(?=- )", text):
+            sentences = re.findall(r"[.!?:](?:\s|$)", paragraph.strip())
+            assert len(sentences) <= 3, (path.name, paragraph)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_number_in_markdown_is_computed_in_the_notebook(path):
+    outputs = "\n".join(output_text(c) for c in cells(path, "code"))
+    computed = {float(n) for n in NUMBER.findall(outputs)}
+    for cell in cells(path, "markdown"):
+        text = LINK_TARGET.sub("]", source(cell))
+        text = re.sub(r"(?m)^#+ \d\d ·", "", text)  # the notebook's own number in its title
+        text = re.sub(r"\[\d\d [^\]]*\]", "", text)  # links to other notebooks
+        text = re.sub(r"(?m)^\s*\d+\. ", "", text)  # numbered list markers
+        for token in NUMBER.findall(text):
+            if re.fullmatch(r"0\d\.?", token):
+                continue  # a notebook's number, as in "02 to 04"
+            assert float(token) in computed, f"{path.name}: {token} in markdown is not computed"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_ends_with_check_yourself_and_a_link_to_the_next(path):
+    last = source(cells(path, "markdown")[-1])
+    assert "## Check yourself" in last
+    questions = re.findall(r"(?m)^\d+\. ", last)
+    assert 3 <= len(questions) <= 5
+    index = EXPECTED.index(path.stem)
+    if index + 1 < len(EXPECTED):
+        assert f"({EXPECTED[index + 1]}.ipynb)" in last

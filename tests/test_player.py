@@ -1,0 +1,135 @@
+"""The step player driven from Python: positions clamp, the diagram follows each computation."""
+
+import html
+
+import pytest
+
+from bpkit import XOR_X, XOR_Y, BpkitError, Network, article_network
+from bpkit.article import ALPHA
+from bpkit.player import StepPlayer
+from bpkit.steps import computations
+
+PHASES = ("forward", "deltas", "update")
+
+
+def article_step():
+    return article_network().step(XOR_X[:1], XOR_Y[:1], ALPHA)
+
+
+def batch_step():
+    net = Network([2, 2, 1], activation="tanh", weights="random", seed=5, loss="squared")
+    return net.step(XOR_X, XOR_Y, 0.5)
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_play_and_slider_run_over_every_computation(phase):
+    trace = article_step()
+    steps = computations(trace, phase)
+    player = StepPlayer(trace, phase)
+    assert player.steps == steps
+    assert player.play.min == player.slider.min == 0
+    assert player.play.max == player.slider.max == len(steps) - 1
+    # the article's step: 3 hidden units + 1 output, each a weighted sum and an activation;
+    # 4 deltas; 13 links, each a gradient and an update
+    n_units = sum(len(t) for t in trace.unit_names[1:]) - (len(trace.unit_names) - 2)
+    expected = {"forward": 2 * n_units, "deltas": n_units, "update": 2 * len(trace.links)}
+    assert len(steps) == expected[phase]
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_go_next_and_previous_clamp_to_the_range(phase):
+    trace = article_step()
+    player = StepPlayer(trace, phase)
+    last = len(player.steps) - 1
+    assert player.index == 0
+    assert player.previous() is player.steps[0] and player.index == 0
+    assert player.go(-7) is player.steps[0]
+    assert player.go(10_000) is player.steps[last] and player.index == last
+    assert player.next() is player.steps[last] and player.index == last
+    assert player.previous() is player.steps[last - 1]
+    assert player.go(1) is player.steps[1]
+    assert player.next() is player.steps[min(2, last)]
+    with pytest.raises(BpkitError, match="whole number"):
+        player.go(1.5)
+
+
+@pytest.mark.parametrize(("make_trace", "sample"), [(article_step, 0), (batch_step, 2)])
+@pytest.mark.parametrize("phase", PHASES)
+def test_each_position_shows_its_computation_and_highlights_its_unit_or_link(make_trace,
+                                                                             sample, phase):
+    trace = make_trace()
+    steps = computations(trace, phase, sample)
+    player = StepPlayer(trace, phase, sample=sample)
+    images = set()
+    for index, step in enumerate(steps):
+        shown = player.go(index)
+        assert shown == step
+        assert player.diagram.highlighted == step.name
+        counter = html.unescape(player.counter.value)
+        assert f"step {index + 1} of {len(steps)}" in counter
+        assert f"{step.kind} of {step.name}" in counter
+        formula = html.unescape(player.formula.value)
+        assert f"$${step.formula}$$" in formula
+        assert f"$${step.substituted}$$" in formula
+        assert player.play.value == player.slider.value == index
+        images.add(player.image.value)
+    # every computation is about a different unit or link, or a different kind of the same one
+    assert len(images) == len({step.name for step in steps})
+
+
+def test_the_play_widget_drives_the_player():
+    trace = article_step()
+    player = StepPlayer(trace, "deltas")
+    player.play.value = 2  # what the browser's Play button does on its third tick
+    assert player.index == 2 and player.slider.value == 2
+    assert player.diagram.highlighted == player.steps[2].name
+
+
+def test_buttons_move_and_disable_at_the_ends():
+    player = StepPlayer(article_step(), "deltas")
+    assert player.previous_button.disabled and not player.next_button.disabled
+    player.next_button.click()
+    assert player.index == 1
+    assert not player.previous_button.disabled
+    for _ in range(10):
+        player.next_button.click()
+    assert player.index == len(player.steps) - 1 and player.next_button.disabled
+    player.previous_button.click()
+    assert player.index == len(player.steps) - 2
+
+
+def test_the_article_deltas_are_played_in_order_with_the_articles_numbers():
+    player = StepPlayer(article_step(), "deltas")
+    names = [player.go(i).name for i in range(len(player.steps))]
+    assert names == ["D0", "Z1", "Z2", "Z3"]
+    h = 1 + 3 * 1  # the article's forward pass on (0, 0)
+    assert [step.value for step in player.steps] == [XOR_Y[0, 0] - h] * 4  # -4, its sign
+
+
+def test_the_diagram_image_is_replaced_in_place_and_large_mode_is_bigger():
+    trace = article_step()
+    player = StepPlayer(trace, "update")
+    image, first = player.image, player.image.value
+    player.next()  # the update of the same link: the same picture
+    assert image.value == first
+    player.next()  # the next link
+    assert player.image is image and image.value != first
+    player.go(0)
+    assert image.value == first
+    large = StepPlayer(trace, "update", large=True)
+    assert (large.diagram.unit_labels["Z1"].get_fontsize()
+            > player.diagram.unit_labels["Z1"].get_fontsize())
+    assert "1.5em" in large.formula.value
+
+
+def test_bad_phase_or_sample_is_refused_and_display_delegates():
+    trace = article_step()
+    with pytest.raises(BpkitError, match="phase"):
+        StepPlayer(trace, "sideways")
+    with pytest.raises(BpkitError, match="sample"):
+        StepPlayer(trace, "forward", sample=3)
+    player = StepPlayer(trace, "forward")
+    bundle = player._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == (
+        player.widget.model_id)
+    assert bundle["text/plain"] == "StepPlayer(phase='forward', sample=0, steps=8)"

@@ -1,0 +1,34 @@
+"""Execute notebooks top to bottom from a fresh kernel and save them with their outputs.
+
+Usage: python tools/run_notebooks.py [notebooks/NN_name.ipynb ...]   (default: all of them)
+nbval then re-runs them in `make test` and compares against what this stored.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def run(path: Path) -> None:
+    """Run one notebook in its own folder with a fresh kernel, then write it back."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}},
+                            store_widget_state=True)
+    client.execute()
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.write(notebook, path)
+    print(f"executed {path.name}")
+
+
+if __name__ == "__main__":
+    paths = [Path(p) for p in sys.argv[1:]] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    for notebook_path in paths:
+        run(notebook_path)
