@@ -1,0 +1,383 @@
+"""Predict, then reveal: questions with answers bpkit computes, for settings the article never used.
+
+A learner types a number; ``parse_answer`` reads it without ever evaluating text (a regex, then
+``fractions.Fraction``). Each question builder changes the article's weights, sample and alpha
+(drawn from a seed), runs bpkit, and takes the answer and the worked solution from that run.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from bpkit import steps
+from bpkit.article import SIZES, XOR_X, XOR_Y
+from bpkit.errors import BpkitError
+from bpkit.fmt import latex_number, number
+from bpkit.network import Network
+from bpkit.symbolic import unit_latex
+from bpkit.trace import StepTrace
+
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?")
+_FRACTION = re.compile(r"([+-]?\d{1,30})\s*/\s*([+-]?\d{1,30})")
+_NOT_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+_MAX_LENGTH = 60
+
+
+# ----- reading an answer ------------------------------------------------------------------------
+def parse_answer(text: str) -> float:
+    """A learner's typed number: '4', '-4', ' 1.4 ', '7/5', '-7/5', '1e-3'; else a BpkitError."""
+    if not isinstance(text, str):
+        raise BpkitError(f"the answer must be text such as 1.4; got {type(text).__name__}")
+    cleaned = text.strip().replace("\u2212", "-")
+    if not cleaned:
+        raise BpkitError("no answer yet: type a number such as 1.4, -4 or 7/5")
+    if len(cleaned) > _MAX_LENGTH:
+        raise BpkitError(f"that answer is {len(cleaned)} characters long: type one number "
+                         "such as 1.4, -4 or 7/5")
+    shown = f"'{cleaned}'"
+    if re.fullmatch(r"[+-]?\d+,\d+", cleaned):
+        raise BpkitError(f"use a dot for decimals: write {cleaned.replace(',', '.')}, "
+                         f"not {cleaned}")
+    if _NOT_FINITE.fullmatch(cleaned):
+        raise BpkitError(f"{shown} is not a finite number: the answer is an ordinary number")
+    if _DECIMAL.fullmatch(cleaned):
+        value = float(cleaned)
+        if not math.isfinite(value):
+            raise BpkitError(f"{shown} is too large to be an answer here")
+        return value
+    fraction = _FRACTION.fullmatch(cleaned)
+    if fraction:
+        numerator, denominator = (int(part) for part in fraction.groups())
+        if denominator == 0:
+            raise BpkitError(f"{shown} divides by zero, which has no value")
+        return float(Fraction(numerator, denominator))
+    raise BpkitError(f"{shown} is not a number bpkit can read: type a number such as "
+                     "1.4, -4, 7/5 or 1e-3 (a dot for decimals, no formulas)")
+
+
+# ----- a question -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer, and a message for the learner."""
+
+    correct: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question with a number for an answer, hints to reveal one by one, and a worked solution."""
+
+    prompt: str
+    """HTML with LaTeX in $...$ (shown in an HTMLMath widget)."""
+    answer: float
+    tolerance: float = 1e-6
+    """Relative tolerance; ``abs_tolerance`` covers answers at or near 0."""
+    hints: list[str] = field(default_factory=list)
+    solution: str = ""
+    """The worked solution: text and a LaTeX block in $$...$$."""
+    abs_tolerance: float = 1e-9
+
+    def is_close(self, value: float) -> bool:
+        """True if ``value`` is the answer within the question's tolerances."""
+        return math.isclose(value, self.answer, rel_tol=self.tolerance,
+                            abs_tol=self.abs_tolerance)
+
+    def check(self, text: str) -> Feedback:
+        """The verdict on a typed answer; unreadable text gets a message, never an exception."""
+        try:
+            value = parse_answer(text)
+        except BpkitError as err:
+            return Feedback(False, str(err))
+        if self.is_close(value):
+            return Feedback(True, f"Correct: {number(self.answer, 6)}.")
+        if self.answer != 0 and self.is_close(-value):
+            return Feedback(False, f"{number(value)} has the right size but the wrong sign.")
+        if math.isclose(value, self.answer, rel_tol=1e-2):
+            return Feedback(False, f"{number(value)} is close: check your rounding "
+                                   "(keep more digits until the end).")
+        return Feedback(False, f"{number(value)} is not it. Try again, or take a hint.")
+
+
+# ----- settings the article never used ------------------------------------------------------------
+NICE_WEIGHTS = (-1.0, -0.5, 0.5, 1.5, 2.0)
+"""Weights a learner can multiply by hand, none of them the article's 1."""
+NICE_RATES = (0.01, 0.02, 0.05)
+"""Learning rates other than the article's 0.1, small enough that one step does not overshoot."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A changed version of the article's step: the network, one sample and alpha."""
+
+    net: Network
+    x: np.ndarray
+    """One sample's inputs (X1, X2), shape (1, n_inputs)."""
+    y: np.ndarray
+    """Its target, shape (1, n_outputs)."""
+    lr: float
+
+    def trace(self) -> StepTrace:
+        """One step from this setting, on a copy (the setting's network is left as it is)."""
+        return self.net.copy().step(self.x, self.y, self.lr)
+
+
+def random_setting(seed: int, loss: str = "squared", activation: str = "identity") -> Setting:
+    """The article's layout with hand-friendly weights, an XOR sample and alpha drawn from ``seed``.
+
+    ``loss="squared"`` uses the correct sign (delta(D0) = predicted - actual).
+    """
+    rng = random.Random(seed)
+    net = Network(SIZES, activation=activation, output_activation="identity", loss=loss)
+    net.weights = [np.array([[rng.choice(NICE_WEIGHTS) for _ in range(cols)]
+                             for _ in range(rows)]) for rows, cols in net.weight_shapes]
+    sample = rng.randrange(len(XOR_X))
+    return Setting(net, XOR_X[sample:sample + 1], XOR_Y[sample:sample + 1],
+                   rng.choice(NICE_RATES))
+
+
+def weights_table(net: Network) -> str:
+    """The weights as an HTML table: one row per receiving unit, one column per source unit."""
+    rows = []
+    for layer, names in enumerate(net.link_names):
+        sources = net.unit_names[layer]
+        header = "".join(f"<th>${unit_latex(s)}$</th>" for s in sources)
+        rows.append(f"<tr><th>into</th>{header}</tr>")
+        for row, links in enumerate(names):
+            target = links[0].split("->")[1][:-1]
+            cells = "".join(f"<td>${latex_number(net.weights[layer][row, col])}$</td>"
+                            for col in range(len(links)))
+            rows.append(f"<tr><th>${unit_latex(target)}$</th>{cells}</tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def _describe(setting: Setting) -> str:
+    """The setting in words: activation, loss convention, sample, target, alpha, weights."""
+    net = setting.net
+    inputs = ", ".join(f"$X_{{{i + 1}}} = {latex_number(v)}$" for i, v in enumerate(setting.x[0]))
+    targets = ", ".join(latex_number(v) for v in setting.y[0])
+    sign = {"squared": "squared error, delta(D0) = predicted - actual",
+            "article": "the article's sign, delta(D0) = actual - predicted"}.get(
+                net.loss_name, f"loss {net.loss_name}")
+    return (f"<p>The article's network with f(a) = {net.activations[0]} hidden units, "
+            f"{sign}, but other numbers: input {inputs} (bias $X_0 = 1$), target "
+            f"$y = {targets}$, learning rate $\\alpha = {latex_number(setting.lr)}$.</p>"
+            f"<p>Weights $w$ (rows: the unit a link goes into; columns: where it comes "
+            f"from):</p>{weights_table(net)}")
+
+
+ANSWER_TOLERANCE = 1e-3
+"""Relative tolerance of the built questions: 4 significant figures (as bpkit shows them) pass."""
+ASK_DIGITS = "Give at least 4 significant figures (a fraction such as 7/5 is fine)."
+
+
+def _question(setting: Setting, ask: str, answer: float, hints: list[str],
+              lines: list[steps.Computation], conclusion: str) -> Question:
+    """A built question: the setting, what to find, hints, and the worked lines as solution."""
+    return Question(
+        prompt=f"{_describe(setting)}<p><b>{ask}</b> {ASK_DIGITS}</p>",
+        answer=float(answer),
+        tolerance=ANSWER_TOLERANCE,
+        abs_tolerance=1e-4,
+        hints=hints,
+        solution=f"$$\n{steps.aligned(lines)}\n$$\n\n<p>{conclusion}</p>",
+    )
+
+
+def _formula_hint(computation: steps.Computation) -> str:
+    """A hint that shows the general formula of one computation."""
+    return f"The formula: ${computation.formula}$"
+
+
+def _receiving(trace: StepTrace, unit: str) -> None:
+    """Refuse a unit that has no weighted sum (an input or bias unit), naming the valid ones."""
+    valid = [name for name, u in trace.units.items() if u.a is not None]
+    if unit not in valid:
+        raise BpkitError(f"{unit!r} has no weighted sum or delta: ask about one of "
+                         f"{', '.join(valid)}")
+
+
+# ----- question builders ------------------------------------------------------------------------
+def forward_question(setting: Setting, unit: str = "D0") -> Question:
+    """Ask for the activation z of ``unit`` in the forward pass."""
+    trace = setting.trace()
+    _receiving(trace, unit)
+    forward = steps.computations(trace, "forward")
+    target = steps.explain(trace, unit, "forward")
+    needed = forward[:forward.index(target) + 1]
+    if trace.units[unit].kind == "hidden":
+        needed = [c for c in needed if c.name == unit]
+    last_hint = ("Work layer by layer: the hidden units first, then the output."
+                 if trace.units[unit].kind == "output" else _formula_hint(needed[-1]))
+    return _question(
+        setting, f"Forward pass: what is $z_{{{unit_latex(unit)}}}$?", target.value,
+        ["A unit's weighted sum a adds w times the activation at each link's source "
+         "(the bias units X0 and Z0 are 1); its activation is z = f(a).",
+         _formula_hint(needed[-2]), last_hint],
+        needed, f"So $z_{{{unit_latex(unit)}}} = {steps.latex_result(target.value)}$.")
+
+
+def delta_question(setting: Setting, unit: str = "Z1") -> Question:
+    """Ask for the delta of ``unit``; the forward pass's output h is given."""
+    trace = setting.trace()
+    _receiving(trace, unit)
+    deltas = steps.computations(trace, "deltas")
+    target = steps.explain(trace, unit, "deltas")
+    needed = deltas[:deltas.index(target) + 1]
+    if trace.units[unit].kind == "hidden":
+        needed = [c for c in needed if trace.units[c.name].kind == "output" or c.name == unit]
+    h, y = trace.outputs[0, 0], trace.targets[0, 0]
+    return _question(
+        setting,
+        f"The forward pass gives $h = z_{{D_{{0}}}} = {steps.latex_result(h)}$. "
+        f"What is $\\delta_{{{unit_latex(unit)}}}$?",
+        target.value,
+        ["Start at the output: its delta is the loss's own factor times f'(a).",
+         _formula_hint(deltas[0]),
+         f"Here $h = {steps.latex_result(h)}$ and $y = {steps.latex_result(y)}$."
+         if unit == deltas[0].name else
+         "A hidden unit's delta is f'(a) times the sum of w times delta over its links to the "
+         "next layer."],
+        needed, f"So $\\delta_{{{unit_latex(unit)}}} = {steps.latex_result(target.value)}$.")
+
+
+def new_weight_question(setting: Setting, link: str = "w(X0->Z1)") -> Question:
+    """Ask for the weight on ``link`` after one step of gradient descent."""
+    trace = setting.trace()
+    if link not in trace.links:
+        raise BpkitError(f"no link named {link!r}: links are {', '.join(trace.links)}")
+    found = trace.links[link]
+    gradient = steps.explain(trace, link, "update", kind="gradient")
+    update = steps.explain(trace, link, "update")
+    source_lines = ([c for c in steps.computations(trace, "forward") if c.name == found.source]
+                    if trace.units[found.source].a is not None else [])
+    deltas = steps.computations(trace, "deltas")
+    delta_lines = [c for c in deltas
+                   if trace.units[c.name].kind == "output" or c.name == found.target]
+    weight = f"w_{{{unit_latex(found.source)} \\to {unit_latex(found.target)}}}"
+    return _question(
+        setting, f"After one step, what is ${weight}$ (now ${steps.latex_result(found.old)}$)?",
+        update.value,
+        ["The gradient of a link is the activation at its source times the delta at its "
+         "target; the new weight is w - alpha * gradient.",
+         _formula_hint(gradient), _formula_hint(update)],
+        [*source_lines, *delta_lines, gradient, update],
+        f"So the new ${weight} = {steps.latex_result(update.value)}$.")
+
+
+def prediction_question(setting: Setting) -> Question:
+    """Ask what the network predicts for the same sample after one step."""
+    trace = setting.trace()
+    after = setting.net.copy()
+    after.weights = trace.new_weights
+    replay = after.step(setting.x, setting.y, setting.lr)
+    updates = [c for c in steps.computations(trace, "update")
+               if c.kind == "update" and c.value != trace.links[c.name].old]
+    before, now = trace.outputs[0, 0], trace.outputs_after[0, 0]
+    return _question(
+        setting,
+        f"The forward pass gives $h = {steps.latex_result(before)}$. After one step, what "
+        "does the network predict for the same input?",
+        now,
+        ["Compute every delta, then every new weight w - alpha * gradient.",
+         "Links whose source activation is 0 keep their weight.",
+         "Then run the forward pass again with the new weights."],
+        [*steps.computations(trace, "deltas"), *updates, *steps.computations(replay, "forward")],
+        f"So the prediction moves from ${steps.latex_result(before)}$ to "
+        f"${steps.latex_result(now)}$ (the target is ${steps.latex_result(trace.targets[0, 0])}$).")
+
+
+BUILDERS: dict[str, Callable[[Setting], Question]] = {
+    "forward": forward_question,
+    "delta": delta_question,
+    "new weight": new_weight_question,
+    "prediction": prediction_question,
+}
+"""Every kind of question, by name."""
+
+
+def random_question(seed: int, kind: str | None = None) -> Question:
+    """A question of ``kind`` (or any kind) with settings, unit or link drawn from ``seed``."""
+    if kind is not None and kind not in BUILDERS:
+        raise BpkitError(f"unknown question kind {kind!r}: expected one of "
+                         f"{', '.join(BUILDERS)}")
+    rng = random.Random(seed)
+    setting = random_setting(rng.randrange(2**31))
+    kind = kind or rng.choice(list(BUILDERS))
+    if kind == "forward":
+        return forward_question(setting, rng.choice(["Z1", "Z2", "Z3", "D0"]))
+    if kind == "delta":
+        return delta_question(setting, rng.choice(["D0", "Z1", "Z2", "Z3"]))
+    if kind == "new weight":
+        return new_weight_question(setting, rng.choice(list(setting.net.link_names[0][0])
+                                                       + list(setting.net.link_names[1][0])))
+    return prediction_question(setting)
+
+
+# ----- the widget -------------------------------------------------------------------------------
+class QuestionWidget:
+    """A question in a notebook: prompt, answer box, Check, Hint and Show solution buttons."""
+
+    def __init__(self, question: Question) -> None:
+        import ipywidgets as widgets
+
+        self.question = question
+        self.hints_shown = 0
+        self.prompt = widgets.HTMLMath(question.prompt)
+        self.answer_box = widgets.Text(placeholder="your answer, e.g. 1.4 or -7/5",
+                                       description="Answer:", continuous_update=False)
+        self.check_button = widgets.Button(description="Check", button_style="primary")
+        self.hint_button = widgets.Button(description="Hint")
+        self.solution_button = widgets.Button(description="Show solution")
+        self.feedback = widgets.HTML()
+        self.hints_area = widgets.HTMLMath()
+        self.solution_area = widgets.HTMLMath()
+        self.check_button.on_click(lambda _: self.submit(self.answer_box.value))
+        self.answer_box.observe(lambda change: self.submit(change["new"]), names="value")
+        self.hint_button.on_click(lambda _: self.hint())
+        self.solution_button.on_click(lambda _: self.reveal())
+        self.widget = widgets.VBox([
+            self.prompt,
+            widgets.HBox([self.answer_box, self.check_button, self.hint_button,
+                          self.solution_button]),
+            self.feedback, self.hints_area, self.solution_area,
+        ])
+
+    def submit(self, text: str) -> Feedback:
+        """Check a typed answer and show the verdict (unreadable text gets a message)."""
+        feedback = self.question.check(text)
+        colour = "green" if feedback.correct else "#b00020"
+        mark = "&#10004;" if feedback.correct else "&#10008;"
+        self.feedback.value = (f'<span style="color:{colour};font-size:1.2em">{mark} '
+                               f"{html.escape(feedback.message, quote=False)}</span>")
+        return feedback
+
+    def hint(self) -> str:
+        """Reveal the next hint (all shown so far stay visible); returns the new one."""
+        shown = "".join(f"<li>{h}</li>" for h in self.question.hints[:self.hints_shown])
+        if self.hints_shown >= len(self.question.hints):
+            text = "No more hints: show the solution."
+            self.hints_area.value = f"<ol>{shown}</ol><p>{text}</p>"
+            return text
+        text = self.question.hints[self.hints_shown]
+        self.hints_shown += 1
+        self.hints_area.value = f"<ol>{shown}<li>{text}</li></ol>"
+        return text
+
+    def reveal(self) -> str:
+        """Show the worked solution; returns it."""
+        self.solution_area.value = self.question.solution
+        return self.question.solution
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)

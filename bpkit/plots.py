@@ -1,0 +1,254 @@
+"""Training pictures for a projector: loss curves, the decision boundary, a progress bar.
+
+Figures are ``matplotlib.figure.Figure`` objects made without pyplot, so none pile up in
+pyplot's list; a notebook shows one when a cell returns it. Fonts and lines are large enough
+to read from the back of a lecture room.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+from bpkit import naming, validate
+from bpkit.article import XOR_X, XOR_Y
+from bpkit.errors import BpkitError
+from bpkit.fmt import number
+from bpkit.network import History, Network
+
+PROJECTOR_STYLE = {
+    "font.size": 15, "axes.titlesize": 18, "axes.labelsize": 17, "legend.fontsize": 14,
+    "xtick.labelsize": 14, "ytick.labelsize": 14, "lines.linewidth": 3.0,
+    "axes.grid": True, "grid.alpha": 0.3, "figure.dpi": 100,
+}
+"""matplotlib settings for every bpkit figure: large type, thick lines, a light grid."""
+TARGET_COLOURS = {0.0: "#2166ac", 1.0: "#b2182b"}
+"""Target 0 in blue, target 1 in red (the ends of the output colour map)."""
+OUTPUT_COLOURS = "RdBu_r"
+"""Blue below h = 0.5, white at 0.5, red above."""
+FLAT_OUTPUT = 0.01
+"""An output varying less than this over the square is drawn as flat (no h = 0.5 line)."""
+
+
+def _figure(width: float = 9.0, height: float = 5.5) -> Figure:
+    """A new figure outside pyplot, laid out so labels never overlap."""
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+# ----- loss curves --------------------------------------------------------------------------------
+def loss_curves(histories: Mapping[str, History], log: bool = True,
+                title: str = "Loss per epoch") -> Figure:
+    """The loss per epoch of several runs; a diverged run ends in an X, "diverged at epoch N"."""
+    if not isinstance(histories, Mapping) or not histories:
+        raise BpkitError("histories must be a non-empty dict of name -> History, e.g. "
+                         "{'lr = 0.1': net.train(...)}")
+    for name, history in histories.items():
+        if not isinstance(history, History):
+            raise BpkitError(f"histories[{name!r}] must be a History (what Network.train "
+                             f"returns); got {type(history).__name__}")
+    top = _top(histories.values(), log)
+    with mpl.rc_context(PROJECTOR_STYLE):
+        fig = _figure()
+        ax = fig.add_subplot()
+        for name, history in histories.items():
+            losses = np.asarray(history.losses, dtype=float)
+            epochs = np.arange(len(losses))
+            if history.diverged:
+                label = f"{name}: diverged at epoch {history.diverged_at}"
+            else:
+                label = f"{name}: loss {number(losses[-1])} after {history.epochs_run} epochs"
+            (line,) = ax.plot(epochs, losses, label=label)
+            if history.diverged:
+                ax.plot(epochs[-1], min(losses[-1], top), marker="X", markersize=20,
+                        color=line.get_color(), markeredgecolor="black", linestyle="none",
+                        clip_on=False, zorder=4)
+        if log:
+            ax.set_yscale("log")
+        if any(max(h.losses) > top for h in histories.values()):
+            ax.set_ylim(_bottom(histories.values(), top, log), top)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss J" + (" (log scale)" if log else ""))
+        ax.set_title(title)
+        ax.legend(loc="best")
+    return fig
+
+
+def _top(histories: Iterable[History], log: bool) -> float:
+    """The highest loss worth showing, so a run that blows up does not squash the others.
+
+    It is 100 times (log scale) or 1.5 times the largest loss of the runs that did not diverge
+    and of every run's start; a diverging curve leaves through the top, its X on the edge.
+    """
+    histories = list(histories)
+    calm = [max(h.losses) for h in histories if not h.diverged]
+    highest = max(calm + [h.losses[0] for h in histories])
+    if not highest > 0:
+        return math.inf
+    return highest * 100 if log else highest * 1.5
+
+
+def _bottom(histories: Iterable[History], top: float, log: bool) -> float:
+    """The lowest loss to show when the top is cut: just below the smallest loss of any run."""
+    histories = list(histories)
+    lowest = min(min(h.losses) for h in histories)
+    if log:
+        positive = [v for h in histories for v in h.losses if v > 0]
+        return min(positive) / 2 if positive else top / 1e6
+    return lowest - 0.05 * (top - lowest)
+
+
+# ----- decision boundary --------------------------------------------------------------------------
+def decision_boundary(net: Network, X: object = XOR_X, Y: object = XOR_Y,
+                      resolution: int = 200, output: int = 0) -> Figure:
+    """The network's output over the unit square, the h = 0.5 contour, and the points by target."""
+    if not isinstance(net, Network):
+        raise BpkitError(f"net must be a Network; got {type(net).__name__}")
+    if net.sizes[0] != 2:
+        raise BpkitError(f"the picture needs two inputs (X1, X2); this network has "
+                         f"{net.sizes[0]}")
+    steps = validate.positive_int(resolution, "resolution")
+    if steps < 2:
+        raise BpkitError(f"resolution must be at least 2 points per side; got {steps}")
+    if isinstance(output, bool) or not isinstance(output, int) or not (
+            0 <= output < net.sizes[-1]):
+        raise BpkitError(f"output must be 0..{net.sizes[-1] - 1}; got {output!r}")
+    inputs, targets = validate.samples(X, Y, 2, net.sizes[-1])
+    grid = np.linspace(-0.1, 1.1, steps)
+    x1, x2 = np.meshgrid(grid, grid)
+    h = net.predict(np.column_stack([x1.ravel(), x2.ravel()]))[:, output].reshape(x1.shape)
+    if not np.isfinite(h).all():
+        raise BpkitError("the network's output overflows to inf or nan on the unit square: "
+                         "its weights are too large to draw")
+    low, high = min(float(h.min()), 0.0), max(float(h.max()), 1.0)
+    flat = float(np.ptp(h)) < FLAT_OUTPUT
+    with mpl.rc_context(PROJECTOR_STYLE):
+        fig = _figure(8.0, 7.0)
+        ax = fig.add_subplot()
+        filled = ax.contourf(x1, x2, h, levels=np.linspace(low, high, 21), cmap=OUTPUT_COLOURS,
+                             norm=TwoSlopeNorm(0.5, low, high))
+        fig.colorbar(filled, ax=ax, label="network output h", ticks=MaxNLocator(6))
+        handles = []
+        if not flat and h.min() < 0.5 < h.max():
+            ax.contour(x1, x2, h, levels=[0.5], colors="black", linewidths=3)
+            handles.append(Line2D([], [], color="black", linewidth=3, label="h = 0.5"))
+        predicted = net.predict(inputs)[:, output]
+        for target in sorted(set(targets[:, output])):
+            mask = targets[:, output] == target
+            colour = TARGET_COLOURS.get(float(target), "#444444")
+            handles.append(ax.scatter(inputs[mask, 0], inputs[mask, 1], s=320, c=colour,
+                                      edgecolors="black", linewidths=2.5, zorder=3,
+                                      label=f"target {number(target)}"))
+        for (p1, p2), value in zip(inputs, predicted):
+            ax.annotate(f"h = {number(value, 3)}", (p1, p2), xytext=(0, 24 if p2 < 0.5 else -24),
+                        textcoords="offset points", ha="center", va="center", fontsize=14,
+                        bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
+        ax.set_xlim(-0.1, 1.1)
+        ax.set_ylim(-0.1, 1.1)
+        ax.set_aspect("equal")
+        ax.grid(False)
+        ax.set_xlabel("$X_1$")
+        ax.set_ylabel("$X_2$")
+        ax.set_title(f"Output nearly constant: h \u2248 {number(float(h.mean()), 3)} everywhere"
+                     if flat else "Network output h over the inputs")
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+    return fig
+
+
+# ----- training with a progress bar ---------------------------------------------------------------
+MAX_PROGRESS_UPDATES = 100
+"""A progress bar is redrawn at most about this many times per run."""
+
+
+def train_with_progress(net: Network, X: object, Y: object, lr: float, epochs: int,
+                        mode: str = "batch", snapshot_every: int | None = None) -> History:
+    """Network.train with a progress bar and a label (epoch, loss; then how the run ended)."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    total = validate.positive_int(epochs, "epochs")
+    bar = widgets.IntProgress(value=0, min=0, max=total, description="training")
+    label = widgets.Label(value=f"0 of {total} epochs")
+    display(widgets.HBox([bar, label]))
+
+    def report(epoch: int, loss: float) -> None:
+        bar.value = epoch
+        label.value = f"epoch {epoch} of {total}: loss {number(loss)}"
+
+    try:
+        history = net.train(X, Y, lr, total, mode=mode, snapshot_every=snapshot_every,
+                            callback=report,
+                            callback_every=max(1, total // MAX_PROGRESS_UPDATES))
+    except BpkitError as err:
+        bar.bar_style = "danger"
+        label.value = str(err)
+        raise
+    bar.value = history.epochs_run
+    bar.bar_style = "danger" if history.diverged else "success"
+    label.value = history.message
+    return history
+
+
+# ----- learning rates -----------------------------------------------------------------------------
+def learning_rate_comparison(make_net: Callable[[], Network], lrs: Sequence[float], epochs: int,
+                             X: object = XOR_X,
+                             Y: object = XOR_Y) -> tuple[Figure, dict[float, History]]:
+    """Train a fresh network per learning rate and draw the losses: too slow, good, diverging."""
+    if isinstance(lrs, (str, bytes)) or not isinstance(lrs, Sequence) or not lrs:
+        raise BpkitError(f"lrs must be a list of learning rates such as [0.01, 0.1, 0.5]; "
+                         f"got {lrs!r:.60}")
+    histories: dict[float, History] = {}
+    for lr in lrs:
+        net = make_net()
+        if not isinstance(net, Network):
+            raise BpkitError(f"make_net must return a new Network; it returned "
+                             f"{type(net).__name__}")
+        histories[lr] = net.train(X, Y, lr, epochs)
+    named = {rf"$\alpha$ = {number(lr)}": h for lr, h in histories.items()}
+    return loss_curves(named, title="Loss per epoch for different learning rates"), histories
+
+
+# ----- symmetry -----------------------------------------------------------------------------------
+_UNIT_STYLES = [("-", 9.0), ("--", 5.0), (":", 2.5), ("-.", 1.5)]
+
+
+def hidden_units_plot(history: History, layer: int = 0) -> Figure:
+    """The weights into each hidden unit over training: equal-start units stay on one line.
+
+    Needs snapshots: ``history = net.train(..., snapshot_every=k)``. One panel per source unit
+    (X0, X1, ...); within a panel one line per hidden unit, in styles that show overlap.
+    """
+    if not isinstance(history, History) or not history.snapshots:
+        raise BpkitError("the history has no snapshots: train with snapshot_every=k, e.g. "
+                         "net.train(X, Y, lr, epochs, snapshot_every=10)")
+    first = history.snapshots[0][1]
+    if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < len(first) - 1:
+        raise BpkitError(f"layer must pick a hidden layer: 0..{len(first) - 2}; got {layer!r}")
+    sizes = [first[0].shape[1] - 1, *(w.shape[0] for w in first)]
+    sources = naming.unit_names(sizes)[layer]
+    targets = naming.target_names(sizes, layer + 1)
+    epochs = np.array([epoch for epoch, _ in history.snapshots])
+    weights = np.array([snapshot[layer] for _, snapshot in history.snapshots])
+    identical = bool(np.all(weights == weights[:, :1, :]))
+    with mpl.rc_context(PROJECTOR_STYLE):
+        fig = _figure(4.2 * len(sources) + 1.0, 5.0)
+        axes = fig.subplots(1, len(sources), sharey=True, squeeze=False)[0]
+        for col, (ax, source) in enumerate(zip(axes, sources)):
+            for row, target in enumerate(targets):
+                style, width = _UNIT_STYLES[row % len(_UNIT_STYLES)]
+                ax.plot(epochs, weights[:, row, col], linestyle=style, linewidth=width,
+                        label=target)
+            ax.set_title(f"weights from {source}")
+            ax.set_xlabel("epoch")
+        axes[0].set_ylabel("weight w")
+        axes[-1].legend(title="into", loc="best")
+        names = ", ".join(targets)
+        fig.suptitle(f"{names} stay identical: the same weights at every epoch" if identical
+                     else f"{names} differ: the symmetry is broken", fontsize=18)
+    return fig

@@ -1,0 +1,230 @@
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.contour import ContourSet
+from matplotlib.figure import Figure
+
+from bpkit import XOR_X, XOR_Y, BpkitError, Network, article_network, plots
+from bpkit.fmt import number
+
+
+@pytest.fixture(autouse=True)
+def no_figures_left_open():
+    yield
+    assert plt.get_fignums() == []
+
+
+def rendered(fig):
+    """Draw the figure to PNG bytes (warnings, if any, happen at draw time)."""
+    assert isinstance(fig, Figure)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    assert buffer.getvalue().startswith(b"\x89PNG")
+    return fig
+
+
+def legend_texts(fig):
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend()] + list(fig.legends)
+    return [t.get_text() for legend in legends for t in legend.get_texts()]
+
+
+def trained_tanh_net():
+    net = Network([2, 3, 1], activation="tanh", output_activation="sigmoid",
+                  weights="random", seed=1)
+    net.train(XOR_X, XOR_Y, 0.5, 3000)
+    return net
+
+
+# ----- loss curves --------------------------------------------------------------------------------
+def test_loss_curves_mark_a_diverged_run():
+    good = article_network("squared").train(XOR_X, XOR_Y, 0.05, 100)
+    bad = article_network("squared").train(XOR_X, XOR_Y, 0.5, 100)
+    assert bad.diverged and not good.diverged
+    fig = rendered(plots.loss_curves({"good": good, "too large": bad}))
+    ax = fig.axes[0]
+    assert len(ax.lines) == 3  # two curves and the X that ends the diverged one
+    texts = legend_texts(fig)
+    assert f"too large: diverged at epoch {bad.diverged_at}" in texts
+    assert f"good: loss {number(good.losses[-1])} after 100 epochs" in texts
+    assert ax.get_yscale() == "log"
+    marker = ax.lines[2]
+    assert marker.get_marker() == "X"
+    assert marker.get_xdata()[0] == bad.epochs_run
+    assert ax.get_ylim()[1] < 1e6 < max(bad.losses)  # the blow-up does not squash the others
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), good.losses)
+
+
+def test_loss_curves_linear_scale_and_no_divergence():
+    runs = {f"lr {lr}": article_network("squared").train(XOR_X, XOR_Y, lr, 50)
+            for lr in (0.01, 0.05)}
+    fig = rendered(plots.loss_curves(runs, log=False))
+    assert fig.axes[0].get_yscale() == "linear"
+    assert len(fig.axes[0].lines) == 2
+    assert not any("diverged" in t for t in legend_texts(fig))
+
+
+@pytest.mark.parametrize("bad", [{}, [], {"a": 3}, None])
+def test_loss_curves_bad_input(bad):
+    with pytest.raises(BpkitError, match=r"History|histories"):
+        plots.loss_curves(bad)
+
+
+# ----- decision boundary --------------------------------------------------------------------------
+def test_decision_boundary_of_a_trained_net():
+    net = trained_tanh_net()
+    fig = rendered(plots.decision_boundary(net, resolution=60))
+    ax = fig.axes[0]
+    contours = [c for c in ax.collections if isinstance(c, ContourSet)]
+    assert any(list(c.levels) == [0.5] for c in contours)
+    points = [c for c in ax.collections if not isinstance(c, ContourSet)]
+    assert sum(len(p.get_offsets()) for p in points) == 4
+    labels = {t.get_text() for t in ax.texts}
+    assert labels == {f"h = {number(v, 3)}" for v in net.predict(XOR_X)[:, 0]}
+    assert legend_texts(fig) == ["h = 0.5", "target 0", "target 1"]
+    assert len(fig.axes) == 2  # the plot and its colour bar
+
+
+def test_decision_boundary_without_a_half_contour():
+    fig = rendered(plots.decision_boundary(article_network(), resolution=20))
+    contours = [c for c in fig.axes[0].collections if isinstance(c, ContourSet)]
+    assert len(contours) == 1  # only the filled one: h is 4..10, never 0.5
+    assert "h = 4" in {t.get_text() for t in fig.axes[0].texts}
+
+
+def test_decision_boundary_of_the_linear_optimum_is_flat():
+    net = article_network("squared")
+    net.train(XOR_X, XOR_Y, 0.1, 2000)
+    fig = rendered(plots.decision_boundary(net, resolution=20))
+    assert "nearly constant" in fig.axes[0].get_title()
+    assert "h = 0.5" not in legend_texts(fig)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"resolution": 1}, "at least 2"), ({"resolution": 2.5}, "whole number"),
+    ({"output": 1}, "output must be"), ({"X": [[0, 0]], "Y": [[0], [1]]}, "sample"),
+])
+def test_decision_boundary_bad_input(kwargs, message):
+    with pytest.raises(BpkitError, match=message):
+        plots.decision_boundary(article_network(), **kwargs)
+
+
+def test_decision_boundary_needs_two_inputs():
+    with pytest.raises(BpkitError, match="two inputs"):
+        plots.decision_boundary(Network([3, 2, 1]))
+
+
+# ----- train_with_progress ------------------------------------------------------------------------
+@pytest.fixture
+def shown(monkeypatch):
+    """Capture what train_with_progress displays instead of printing it."""
+    captured = []
+    monkeypatch.setattr("IPython.display.display", lambda *objs: captured.extend(objs))
+    return captured
+
+
+def test_train_with_progress_matches_train(shown):
+    net = Network([2, 3, 1], activation="tanh", weights="random", seed=4)
+    twin = net.copy()
+    history = plots.train_with_progress(net, XOR_X, XOR_Y, 0.3, 250)
+    expected = twin.train(XOR_X, XOR_Y, 0.3, 250)
+    assert history.losses == expected.losses
+    assert all(np.array_equal(a, b) for a, b in zip(net.weights, twin.weights))
+    (box,) = shown
+    bar, label = box.children
+    assert (bar.value, bar.max, bar.bar_style) == (250, 250, "success")
+    assert label.value == history.message
+
+
+def test_train_with_progress_is_throttled(shown, monkeypatch):
+    calls = []
+    original = Network.train
+
+    def counting(self, *args, callback=None, **kwargs):
+        def counted(epoch, loss):
+            calls.append(epoch)
+            callback(epoch, loss)
+        return original(self, *args, callback=counted, **kwargs)
+
+    monkeypatch.setattr(Network, "train", counting)
+    plots.train_with_progress(article_network("squared"), XOR_X, XOR_Y, 0.05, 5000)
+    assert 50 <= len(calls) <= plots.MAX_PROGRESS_UPDATES + 1
+    assert calls[-1] == 5000
+
+
+def test_train_with_progress_shows_divergence(shown):
+    history = plots.train_with_progress(article_network(), XOR_X, XOR_Y, 0.5, 100)
+    assert history.diverged
+    bar, label = shown[0].children
+    assert bar.bar_style == "danger"
+    assert f"diverged at epoch {history.diverged_at}" in label.value
+
+
+def test_train_with_progress_bad_input(shown):
+    with pytest.raises(BpkitError, match="epochs"):
+        plots.train_with_progress(article_network(), XOR_X, XOR_Y, 0.1, 0)
+    with pytest.raises(BpkitError, match="learning rate"):
+        plots.train_with_progress(article_network(), XOR_X, XOR_Y, -1, 10)
+    bar, label = shown[-1].children
+    assert bar.bar_style == "danger" and "learning rate" in label.value
+
+
+def test_train_with_progress_without_a_frontend(capsys):
+    history = plots.train_with_progress(article_network("squared"), XOR_X, XOR_Y, 0.05, 10)
+    assert history.epochs_run == 10
+    assert "IntProgress" in capsys.readouterr().out
+
+
+# ----- learning rates -----------------------------------------------------------------------------
+def test_learning_rate_comparison():
+    fig, histories = plots.learning_rate_comparison(
+        lambda: article_network("squared"), [0.001, 0.05, 0.5], 200, XOR_X, XOR_Y)
+    rendered(fig)
+    assert list(histories) == [0.001, 0.05, 0.5]
+    slow, good, wild = histories.values()
+    assert wild.diverged and not slow.diverged and not good.diverged
+    assert good.losses[-1] < slow.losses[-1]
+    assert np.isclose(good.losses[-1], 0.125, atol=1e-3)  # the best a linear model can do
+    texts = legend_texts(fig)
+    assert any(f"diverged at epoch {wild.diverged_at}" in t for t in texts)
+    assert len(fig.axes[0].lines) == 4
+
+
+def test_learning_rate_comparison_bad_input():
+    with pytest.raises(BpkitError, match="make_net must return"):
+        plots.learning_rate_comparison(lambda: "net", [0.1], 10)
+    with pytest.raises(BpkitError, match="lrs must be"):
+        plots.learning_rate_comparison(article_network, [], 10)
+    with pytest.raises(BpkitError, match="learning rate"):
+        plots.learning_rate_comparison(article_network, [0.1, 0], 10)
+
+
+# ----- symmetry -----------------------------------------------------------------------------------
+def test_equal_start_hidden_units_stay_identical():
+    net = Network([2, 3, 1], activation="tanh", weights=0.5)
+    history = net.train(XOR_X, XOR_Y, 0.5, 200, snapshot_every=10)
+    fig = rendered(plots.hidden_units_plot(history))
+    assert "stay identical" in fig._suptitle.get_text()
+    assert len(fig.axes) == 3
+    for ax in fig.axes:
+        assert len(ax.lines) == 3
+        first = ax.lines[0].get_ydata()
+        assert all(np.array_equal(line.get_ydata(), first) for line in ax.lines)
+    assert len(fig.axes[0].lines[0].get_xdata()) == len(history.snapshots) == 21
+
+
+def test_random_start_breaks_the_symmetry():
+    net = Network([2, 3, 1], activation="tanh", weights="random", seed=2)
+    history = net.train(XOR_X, XOR_Y, 0.5, 100, snapshot_every=20)
+    fig = rendered(plots.hidden_units_plot(history))
+    assert "symmetry is broken" in fig._suptitle.get_text()
+
+
+def test_hidden_units_plot_needs_snapshots():
+    history = article_network().train(XOR_X, XOR_Y, 0.01, 5)
+    with pytest.raises(BpkitError, match="snapshot_every"):
+        plots.hidden_units_plot(history)
+    history = article_network().train(XOR_X, XOR_Y, 0.01, 5, snapshot_every=1)
+    with pytest.raises(BpkitError, match="hidden layer"):
+        plots.hidden_units_plot(history, layer=1)
