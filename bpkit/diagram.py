@@ -7,7 +7,6 @@ redraw many times without building a new figure.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
+from bpkit import lecture
 from bpkit.errors import BpkitError
+from bpkit.figure import NotebookFigure
 from bpkit.fmt import number
 from bpkit.trace import StepTrace, Unit
 
@@ -64,17 +65,8 @@ UNIT_FILL = {"bias": "#d9d9d9", "input": "#dceefb", "hidden": "#dceefb", "output
 UNIT_EDGE = "#333333"
 
 
-class DiagramFigure(Figure):
-    """A Figure that shows itself as a PNG in a notebook even when pyplot was never imported."""
-
-    def __repr__(self) -> str:
-        return super().__repr__().replace(type(self).__name__, "Figure", 1)
-
-    def _repr_png_(self) -> bytes:
-        """The figure as PNG bytes, at its own dpi."""
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png", dpi=self.dpi)
-        return buffer.getvalue()
+DiagramFigure = NotebookFigure
+"""The figure class draw() returns (kept as a name for callers)."""
 
 
 def _link_key(name: str) -> str:
@@ -401,8 +393,8 @@ class NetworkDiagram:
 
 
 def draw(trace: StepTrace, view: str = "forward", sample: int = 0,
-         large: bool = False) -> Figure:
+         large: bool | None = None) -> Figure:
     """A static diagram of one trace and view, as a matplotlib Figure for a notebook cell."""
-    diagram = NetworkDiagram(trace.unit_names, large=large)
+    diagram = NetworkDiagram(trace.unit_names, large=lecture.large(large))
     diagram.show(trace, view=view, sample=sample)
     return diagram.figure

@@ -167,8 +167,10 @@ def _describe(setting: Setting) -> str:
     sign = {"squared": "squared error, delta(D0) = predicted - actual",
             "article": "the article's sign, delta(D0) = actual - predicted"}.get(
                 net.loss_name, f"loss {net.loss_name}")
-    return (f"<p>The article's network with f(a) = {net.activations[0]} hidden units, "
-            f"{sign}, but other numbers: input {inputs} (bias $X_0 = 1$), target "
+    hidden = {"identity": "linear hidden units, f(a) = a"}.get(
+        net.activations[0], f"{net.activations[0]} hidden units")
+    return (f"<p>The article's network with {hidden}, {sign}: input {inputs} "
+            f"(bias $X_0 = 1$), target "
             f"$y = {targets}$, learning rate $\\alpha = {latex_number(setting.lr)}$.</p>"
             f"<p>Weights $w$ (rows: the unit a link goes into; columns: where it comes "
             f"from):</p>{weights_table(net)}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 
+from bpkit import lecture
 from bpkit.article import ALPHA, XOR_X, XOR_Y, article_network
 from bpkit.diagram import CONVENTIONS, NetworkDiagram
 from bpkit.errors import BpkitError
@@ -60,7 +61,7 @@ def _sample_label(index: int) -> str:
 class Explorer:
     """Weight, learning-rate, sample and sign controls on one step of the article's network."""
 
-    def __init__(self, phase: str = "forward", large: bool = False,
+    def __init__(self, phase: str = "forward", large: bool | None = None,
                  net: Network | None = None) -> None:
         if phase not in PHASES:
             raise BpkitError(f"unknown phase {phase!r}: expected one of {', '.join(PHASES)}")
@@ -73,7 +74,7 @@ class Explorer:
             raise BpkitError(f"the explorer toggles between the losses 'article' and 'squared'; "
                              f"this network uses {base.loss_name!r}")
         self.phase = phase
-        self.large = large
+        self.large = lecture.large(large)
         self._sizes = tuple(base.sizes)
         self._activations = base.activations
         self.link_names: list[str] = [name for layer in base.link_names for row in layer
@@ -84,7 +85,7 @@ class Explorer:
         self._traces: OrderedDict[Settings, StepTrace] = OrderedDict()
         self._pngs: OrderedDict[Settings, bytes] = OrderedDict()
         self._holding = False
-        self.diagram = NetworkDiagram(base.unit_names, large=large)
+        self.diagram = NetworkDiagram(base.unit_names, large=self.large)
         self._build_widgets(base)
         self.settings = self._start
         self.trace: StepTrace = self._trace(self._start)
@@ -143,7 +144,10 @@ class Explorer:
                                  self.reset_button],
                                 layout=widgets.Layout(flex_flow="row wrap"))
         weights = widgets.HBox(groups, layout=widgets.Layout(flex_flow="row wrap"))
+        self.readout.add_class("bpkit-readout")
         self.widget = widgets.VBox([controls, weights, self.image, self.readout])
+        self.widget.add_class("bpkit-explorer")
+        self.widget.add_class(f"bpkit-phase-{self.phase}")
         """The whole explorer, ready to display."""
 
     @contextmanager
@@ -327,8 +331,10 @@ class Explorer:
             rows = [(u.name, number(u.delta[0])) for u in units if u.delta is not None]
             return (head + f"<p>loss J = {number(trace.loss)}</p>" + _table(["unit", "δ"], rows)
                     + "<p>input and bias units have no δ</p>")
-        change = "down" if trace.loss_after < trace.loss else (
-            "up: this step went uphill" if trace.loss_after > trace.loss else "unchanged")
+        change = "down" if trace.loss_after < trace.loss else "unchanged"
+        if trace.loss_after > trace.loss:
+            change = ("up: the article's sign steps uphill" if settings.sign == "article"
+                      else "up: the step overshot the minimum (α too large)")
         rows = [(_short(ln.name), number(ln.old), number(ln.gradient), number(ln.new))
                 for ln in trace.links.values()]
         return (head + f"<p>loss J before the step = {number(trace.loss)}, after = "

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import ipywidgets as widgets
 
+from bpkit import lecture
 from bpkit.diagram import NetworkDiagram
 from bpkit.errors import BpkitError
 from bpkit.steps import Computation, computations
@@ -28,16 +29,16 @@ class StepPlayer:
     """Previous, Next and Play through the computations of one phase of a step."""
 
     def __init__(self, trace: StepTrace, phase: str, sample: int = 0,
-                 large: bool = False) -> None:
+                 large: bool | None = None) -> None:
         self.steps: list[Computation] = computations(trace, phase, sample)
         """The computations, in the order they are played."""
         self.trace = trace
         self.phase = phase
         self.sample = sample
-        self.large = large
+        self.large = lecture.large(large)
         self.index = 0
         """The position now (0 is the first computation)."""
-        self.diagram = NetworkDiagram(trace.unit_names, large=large)
+        self.diagram = NetworkDiagram(trace.unit_names, large=self.large)
         self._pngs: dict[int, bytes] = {}
         last = len(self.steps) - 1
         self.previous_button = widgets.Button(description="Previous", icon="step-backward")
@@ -58,6 +59,7 @@ class StepPlayer:
         controls = widgets.HBox([self.previous_button, self.next_button, self.play,
                                  self.slider, self.counter])
         self.widget = widgets.VBox([controls, self.formula, self.image])
+        self.widget.add_class("bpkit-player")
         """The whole player, ready to display."""
         self._show(0)
 

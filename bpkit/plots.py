@@ -20,6 +20,7 @@ from matplotlib.ticker import MaxNLocator
 from bpkit import naming, validate
 from bpkit.article import XOR_X, XOR_Y
 from bpkit.errors import BpkitError
+from bpkit.figure import NotebookFigure
 from bpkit.fmt import number
 from bpkit.network import History, Network
 
@@ -39,7 +40,7 @@ FLAT_OUTPUT = 0.01
 
 def _figure(width: float = 9.0, height: float = 5.5) -> Figure:
     """A new figure outside pyplot, laid out so labels never overlap."""
-    return Figure(figsize=(width, height), layout="constrained")
+    return NotebookFigure(figsize=(width, height), layout="constrained")
 
 
 # ----- loss curves --------------------------------------------------------------------------------
@@ -146,7 +147,8 @@ def decision_boundary(net: Network, X: object = XOR_X, Y: object = XOR_Y,
                                       edgecolors="black", linewidths=2.5, zorder=3,
                                       label=f"target {number(target)}"))
         for (p1, p2), value in zip(inputs, predicted):
-            ax.annotate(f"h = {number(value, 3)}", (p1, p2), xytext=(0, 24 if p2 < 0.5 else -24),
+            shown = number(round(value, 9), 3)  # float noise like 6.7e-16 reads as 0
+            ax.annotate(f"h = {shown}", (p1, p2), xytext=(0, 24 if p2 < 0.5 else -24),
                         textcoords="offset points", ha="center", va="center", fontsize=14,
                         bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
         ax.set_xlim(-0.1, 1.1)

@@ -275,3 +275,12 @@ def test_large_mode_and_display_delegate_to_the_widget():
     assert bundle["text/plain"] == "Explorer(phase='forward', sizes=[2, 3, 1])"
     assert explorer.image in explorer.widget.children
     assert explorer.readout in explorer.widget.children
+
+
+def test_lecture_mode_makes_explorers_large_unless_asked_otherwise(monkeypatch):
+    from bpkit.explorer import Explorer
+
+    monkeypatch.setenv("BPKIT_LECTURE", "1")
+    assert Explorer("forward").large and not Explorer("forward", large=False).large
+    monkeypatch.delenv("BPKIT_LECTURE")
+    assert not Explorer("forward").large

@@ -1,0 +1,54 @@
+"""The lecture view: `make present` serves code-free Voila pages whose sliders respond."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from conftest import NOTEBOOKS, SCREENSHOTS, Server, free_port, http_status, start
+from playwright.sync_api import Page, expect
+from widgets_in_page import exercise_explorer
+
+WITH_EXPLORER = [p for p in NOTEBOOKS if "Explorer(" in p.read_text()]
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`make present` exactly as the README gives it, on a free port with a known token."""
+    port, token = free_port(), secrets.token_hex(16)
+    env = {"PORT": str(port), "JUPYTER_TOKEN": token, "NO_BROWSER": "1",
+           "MAKEFLAGS": "", "MAKELEVEL": ""}
+    log = tmp_path_factory.mktemp("voila") / "voila.log"
+    server = start(["make", "--no-print-directory", "present"], port, token, log, env)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_there_are_explorers_to_present():
+    assert WITH_EXPLORER, "no notebook shows an Explorer"
+
+
+@pytest.mark.parametrize("path", WITH_EXPLORER, ids=lambda p: p.stem)
+def test_lecture_view_is_code_free_large_and_live(voila: Server, page: Page, path):
+    page.goto(f"{voila.url}/voila/render/{path.name}?token={voila.token}")
+    explorer = page.locator(".bpkit-explorer").first
+    expect(explorer).to_be_visible(timeout=120_000)
+    body = page.locator("body")
+    expect(body).not_to_contain_text("Error displaying widget")
+    expect(body).not_to_contain_text("Traceback")
+    expect(body).not_to_contain_text("from bpkit")
+    expect(explorer.locator(".bpkit-readout div[style]").first).to_have_attribute(
+        "style", "font-size:1.45em;line-height:1.4")
+    exercise_explorer(page, explorer)
+    explorer.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"voila-{path.stem}.png"))
+
+
+def test_lecture_view_needs_the_token(voila: Server):
+    page = f"{voila.url}/voila/render/{NOTEBOOKS[0].name}"
+    assert http_status(page) in (302, 401, 403)
+    assert http_status(f"{page}?token=not-the-token") in (302, 401, 403)
+    assert http_status(f"{page}?token={voila.token}") == 200
