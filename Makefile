@@ -11,7 +11,7 @@ NO_BROWSER ?=
 AS_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 # The servers always bind to 127.0.0.1 and ask for a token: a random one, or JUPYTER_TOKEN if set.
 
-.PHONY: lab present test lint browser screenshots clean
+.PHONY: lab present notebooks test lint browser screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "bpkit needs Python 3.10 or newer; this is " + sys.version.split()[0])'
@@ -38,6 +38,10 @@ present: $(VENV)/.installed
 # A Chromium for the browser tests: the system's, else Debian's via apt (as root), else Playwright's.
 browser: $(VENV)/.installed-test
 	$(BIN)/python tests/browser/find_browser.py --install
+
+# Re-execute every notebook from a fresh kernel and store its outputs (nbval compares them).
+notebooks: $(VENV)/.installed-test
+	$(BIN)/python tools/run_notebooks.py
 
 # Copy the screenshots the browser tests took into docs/ (for the README).
 screenshots:

@@ -9,6 +9,12 @@ from conftest import NOTEBOOKS, SCREENSHOTS, Server
 from playwright.sync_api import Page, expect
 from widgets_in_page import exercise_explorer
 
+READY = """name => {
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.context || panel.context.path !== name) return false;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  return !!kernel && kernel.status === 'idle';
+}"""
 ALL_DONE = """n => {
   const panel = window.jupyterapp.shell.currentWidget;
   const cells = panel.content.model.cells;
@@ -44,10 +50,12 @@ def code_sources(path) -> list[str]:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(lab: Server, page: Page, path):
     sources = code_sources(path)
-    page.goto(f"{lab.url}/lab/tree/{path.name}?token={lab.token}")
+    # A workspace of its own, reset: no tab or kernel of an earlier notebook comes back.
+    page.goto(f"{lab.url}/lab/workspaces/{path.stem}/tree/{path.name}?reset&token={lab.token}")
     status = page.locator("#jp-main-statusbar")
     expect(status).to_contain_text("Idle", timeout=90_000)
     expect(status).not_to_contain_text("No Kernel")
+    page.wait_for_function(READY, arg=path.name, timeout=90_000)
     page.evaluate("window.jupyterapp.commands.execute('application:toggle-left-area')")
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(ALL_DONE, arg=len(sources), timeout=180_000)
@@ -66,3 +74,4 @@ def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(lab: Server, page: 
     elif players.count():
         players.first.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / f"lab-{path.stem}.png"))
+    page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
