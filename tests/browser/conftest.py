@@ -90,6 +90,13 @@ def start(command: list[str], port: int, token: str, log: Path, env: dict[str, s
     raise RuntimeError(f"{command[:3]} did not listen on port {port}:\n{log.read_text()[-3000:]}")
 
 
+def code_sources(path: Path) -> list[str]:
+    """The non-empty code cells of a notebook, as text."""
+    notebook = json.loads(path.read_text())
+    return ["".join(c["source"]) for c in notebook["cells"]
+            if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
 def stripped_copies(target: Path) -> None:
     """Copies of the notebooks without outputs, so nothing passes before it ran in the page."""
     target.mkdir(parents=True, exist_ok=True)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from conftest import NOTEBOOKS, SCREENSHOTS, Server
+from conftest import NOTEBOOKS, SCREENSHOTS, Server, code_sources
 from playwright.sync_api import Page, expect
 from widgets_in_page import exercise_explorer
 
@@ -39,12 +37,6 @@ BAD_OUTPUTS = """() => {
   }
   return bad;
 }"""
-
-
-def code_sources(path) -> list[str]:
-    notebook = json.loads(path.read_text())
-    return ["".join(c["source"]) for c in notebook["cells"]
-            if c["cell_type"] == "code" and "".join(c["source"]).strip()]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
