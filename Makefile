@@ -32,7 +32,8 @@ lab: $(VENV)/.installed
 
 # The lecture view: every notebook as a code-free page with live widgets, large for a projector.
 present: $(VENV)/.installed
-	BPKIT_LECTURE=1 $(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(PORT) \
+	BPKIT_LECTURE=1 JUPYTER_PATH=$(CURDIR)/share/jupyter \
+	$(BIN)/voila notebooks --template=bpkit-lecture --Voila.ip=127.0.0.1 --port=$(PORT) \
 		$(if $(JUPYTER_TOKEN),--token=$(JUPYTER_TOKEN),--token) $(if $(NO_BROWSER),--no-browser)
 
 # A Chromium for the browser tests: the system's, else Debian's via apt (as root), else Playwright's.
@@ -54,6 +55,15 @@ lint: $(VENV)/.installed-test
 test: lint browser
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/nbval-sanitize.cfg
+
+# Measure speed against the targets of issue 5 and print one table (see docs/performance.md).
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $(VENV)/.installed $(VENV)/.installed-test $@
+
+.PHONY: bench
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -40,6 +40,8 @@ def test_lecture_view_is_code_free_large_and_live(voila: Server, page: Page, pat
     expect(body).not_to_contain_text("Error displaying widget")
     expect(body).not_to_contain_text("Traceback")
     expect(body).not_to_contain_text("from bpkit")
+    heading_size = page.locator("h1").first.evaluate("h => getComputedStyle(h).fontSize")
+    assert heading_size == "44px"  # the lecture template's projector sizes are in force
     explorers = page.locator(".bpkit-explorer")
     expect(explorers).to_have_count(sum("Explorer(" in s for s in code_sources(path)))
     if path in WITH_EXPLORER:
