@@ -2,7 +2,8 @@
 
 Layers run left to right, bias units are grey squares, every link is drawn. ``show`` only
 changes the text and colours of artists that already exist, so a slider or a step player can
-redraw many times without building a new figure.
+redraw many times without building a new figure; ``to_png`` then draws again only the labels
+that changed, over a cached picture of the rest.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bpkit import lecture
 from bpkit.errors import BpkitError
 from bpkit.figure import NotebookFigure
 from bpkit.fmt import number
+from bpkit.frames import Frames, png_bytes
 from bpkit.trace import StepTrace, Unit
 
 VIEWS = ("forward", "backward", "update")
@@ -107,6 +109,11 @@ class NetworkDiagram:
         self.view: str | None = None
         self.highlighted: str | None = None
         self._place_labels(LABEL_CHARS, UNIT_CHARS)
+        self._frames = Frames(self.figure, self.axes, [
+            *(artist for name in self.links for artist in (self.links[name],
+                                                           self.link_labels[name])),
+            *self.unit_labels.values(), self.title, self.footer,
+        ])
 
     # ----- drawing once ------------------------------------------------------------------
     def _layout(self) -> dict[str, tuple[float, float]]:
@@ -389,7 +396,7 @@ class NetworkDiagram:
     # ----- output ------------------------------------------------------------------------
     def to_png(self) -> bytes:
         """The diagram as it is now, as PNG bytes (fixed dpi, for an ipywidgets.Image)."""
-        return self.figure._repr_png_()
+        return png_bytes(self._frames.render())
 
 
 def draw(trace: StepTrace, view: str = "forward", sample: int = 0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -53,7 +54,7 @@ class History:
         return self.message
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pass:
     """The arrays one forward and backward pass produced (internal)."""
 
@@ -64,9 +65,23 @@ class _Pass:
     gradients: list[np.ndarray]
 
 
+@lru_cache(maxsize=16)
+def _ones(n: int) -> np.ndarray:
+    """A read-only column of n ones (shared: ``_with_bias`` copies it, never changes it)."""
+    column = np.ones((n, 1))
+    column.flags.writeable = False
+    return column
+
+
+@lru_cache(maxsize=16)
+def _count(n: int) -> np.ndarray:
+    """The batch size n as a 0-d array: numpy divides by it about twice as fast as by an int."""
+    return np.array(float(n))
+
+
 def _with_bias(z: np.ndarray) -> np.ndarray:
     """Prepend the bias unit's constant activation 1 to every sample."""
-    return np.concatenate((np.ones((z.shape[0], 1)), z), axis=1)
+    return np.concatenate((_ones(z.shape[0]), z), axis=1)
 
 
 class Network:
@@ -96,6 +111,8 @@ class Network:
             functions.activation(name) for name in [*hidden, output_activation]
         ]
         self._loss: Loss = functions.loss(loss)
+        self._linear = [act.formula == functions.a for act in self._acts]
+        """Per layer, whether f(a) = a: backprop then skips applying f and multiplying by f'."""
         self.unit_names = naming.unit_names(self.sizes)
         self._weights = self._initial_weights(weights, seed)
 
@@ -214,7 +231,7 @@ class Network:
         """The outputs h for inputs X (one sample or a batch), shape (n_samples, n_outputs)."""
         inputs = validate.as_batch(X, self.sizes[0], "X (the inputs)")
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._forward(self._weights, inputs)[1][-1]
+            return self._forward(self._weights, _with_bias(inputs))[1][-1]
 
     def loss(self, X: object, Y: object) -> float:
         """The loss J over a batch: summed over outputs, averaged over samples."""
@@ -230,7 +247,8 @@ class Network:
         inputs, targets = validate.samples(X, Y, self.sizes[0], self.sizes[-1])
         done = self._checked_pass(self._weights, inputs, targets)
         new = [w - rate * g for w, g in zip(self._weights, done.gradients)]
-        after = self._backprop(new, inputs, targets, need_gradients=False)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            after = self._backprop(new, _with_bias(inputs), targets, need_gradients=False)
         trace = StepTrace(
             unit_names=self.unit_names, activations=self.activations, loss_name=self.loss_name,
             lr=rate, inputs=inputs, targets=targets, a=done.a, z=done.z, deltas=done.deltas,
@@ -273,29 +291,35 @@ class Network:
         history = History([current.loss], rate, mode, total)
         if every:
             history.snapshots.append((0, [w.copy() for w in weights]))
+        first = _with_bias(inputs)  # the inputs never change: add their bias column once
+        step_size = np.array(rate)  # as a 0-d array it multiplies faster, to the same result
+        losses = history.losses
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if mode == "batch":  # the weights after epoch 1; each epoch computes the next ones
+                following = [w - step_size * g for w, g in zip(weights, current.gradients)]
             for epoch in range(1, total + 1):
                 if mode == "batch":
-                    weights = [w - rate * g for w, g in zip(weights, current.gradients)]
+                    weights = following
+                    loss, following = self._descend(weights, first, targets, step_size)
                 else:
-                    weights = self._online_epoch(weights, inputs, targets, rate)
-                current = self._backprop(weights, inputs, targets, need_gradients=mode == "batch")
-                if not math.isfinite(current.loss):
+                    weights = self._online_epoch(weights, first, targets, step_size)
+                    loss = self._forward_loss(weights, first, targets)[2]
+                if not math.isfinite(loss):
                     history.diverged_at = epoch
                     break
                 self._weights = weights
-                history.losses.append(current.loss)
+                losses.append(loss)
                 if every and epoch % every == 0:
                     history.snapshots.append((epoch, [w.copy() for w in weights]))
                 if callback is not None and (epoch % callback_every == 0 or epoch == total):
-                    callback(epoch, current.loss)
+                    callback(epoch, loss)
         return history
 
-    def _online_epoch(self, weights: list[np.ndarray], inputs: np.ndarray,
-                      targets: np.ndarray, rate: float) -> list[np.ndarray]:
-        for i in range(inputs.shape[0]):
-            grads = self._backprop(weights, inputs[i:i + 1], targets[i:i + 1]).gradients
-            weights = [w - rate * g for w, g in zip(weights, grads)]
+    def _online_epoch(self, weights: list[np.ndarray], first: np.ndarray,
+                      targets: np.ndarray, step_size: np.ndarray) -> list[np.ndarray]:
+        """One epoch of online training: a gradient step on each sample in turn."""
+        for i in range(first.shape[0]):
+            weights = self._descend(weights, first[i:i + 1], targets[i:i + 1], step_size)[1]
         return weights
 
     # ----- the algorithm -----------------------------------------------------------------
@@ -308,7 +332,8 @@ class Network:
         """A pass on checked data, refusing a logistic loss outside its domain."""
         if self._loss.needs_unit_interval and ((targets < 0) | (targets > 1)).any():
             raise BpkitError("the logistic loss needs targets Y between 0 and 1")
-        done = self._backprop(weights, inputs, targets, need_gradients)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            done = self._backprop(weights, _with_bias(inputs), targets, need_gradients)
         if self._loss.needs_unit_interval:
             h = done.z[-1]
             if ((h <= 0) | (h >= 1)).any():
@@ -320,33 +345,82 @@ class Network:
         return done
 
     def _forward(self, weights: list[np.ndarray],
-                 inputs: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Weighted sums a per non-input layer and activations z per layer (bias columns in)."""
-        z = [_with_bias(inputs)]
-        a = []
+                 first: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Weighted sums a per non-input layer and activations z per layer (bias columns in).
+
+        ``first`` is the input layer's z: the inputs with the bias column of ones in front.
+        """
+        a, z = [], [first]
+        ones = _ones(first.shape[0])
         last = len(weights) - 1
-        for layer, (w, act) in enumerate(zip(weights, self._acts)):
-            a.append(z[-1] @ w.T)
-            out = act.f(a[-1])
-            z.append(out if layer == last else _with_bias(out))
+        for layer, (w, act, linear) in enumerate(zip(weights, self._acts, self._linear)):
+            a.append(z[layer] @ w.T)
+            out = a[layer] if linear else act.f(a[layer])
+            z.append(out if layer == last else np.concatenate((ones, out), axis=1))
         return a, z
 
-    def _backprop(self, weights: list[np.ndarray], inputs: np.ndarray, targets: np.ndarray,
+    def _forward_loss(self, weights: list[np.ndarray], first: np.ndarray,
+                      targets: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray], float]:
+        """The forward pass (a and z per layer) and the loss J over the batch."""
+        a, z = self._forward(weights, first)
+        per_output = self._loss.value(z[-1], targets)
+        if per_output.shape[1] > 1:  # summed over the outputs (one output: nothing to add)
+            per_output = np.add.reduce(per_output, axis=1)
+        return a, z, float(np.add.reduce(per_output, axis=None)) / first.shape[0]
+
+    def _output_delta(self, a: list[np.ndarray], z: list[np.ndarray],
+                      targets: np.ndarray) -> np.ndarray:
+        """The output layer's delta: d(objective)/dh * f'(a)."""
+        delta = self._loss.d_dh(z[-1], targets)
+        return delta if self._linear[-1] else delta * self._acts[-1].df(a[-1])
+
+    def _hidden_delta(self, delta: np.ndarray, weights: list[np.ndarray], a: list[np.ndarray],
+                      layer: int) -> np.ndarray:
+        """The delta of the hidden layer before ``layer``: f'(a) * sum(w * delta after it)."""
+        summed = delta @ weights[layer][:, 1:]
+        if self._linear[layer - 1]:
+            return summed
+        return self._acts[layer - 1].df(a[layer - 1]) * summed
+
+    def _backprop(self, weights: list[np.ndarray], first: np.ndarray, targets: np.ndarray,
                   need_gradients: bool = True) -> _Pass:
-        """Forward pass, loss, then deltas by delta = f'(a) * sum(w * delta_next), gradients."""
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            a, z = self._forward(weights, inputs)
-            h = z[-1]
-            total = float(self._loss.value(h, targets).sum(axis=1).mean())
-            if not need_gradients:
-                return _Pass(a, z, total, [], [])
-            n = inputs.shape[0]
-            delta = self._loss.d_dh(h, targets) * self._acts[-1].df(a[-1])
-            deltas = [delta]
-            grads = [delta.T @ z[-2] / n]
-            for layer in range(len(weights) - 1, 0, -1):
-                delta = self._acts[layer - 1].df(a[layer - 1]) * (delta @ weights[layer][:, 1:])
-                deltas.insert(0, delta)
-                grads.insert(0, delta.T @ z[layer - 1] / n)
+        """Forward pass, loss, then deltas by delta = f'(a) * sum(w * delta_next), gradients.
+
+        ``first`` is the inputs with their bias column (``_with_bias``), made once by a caller
+        that passes over the same inputs many times. Callers set ``np.errstate``. For f(a) = a
+        neither f nor f'(a) = 1 is applied, and the batch size divides as a 0-d array
+        (``_count``): both only save time, the numbers are the same.
+        """
+        a, z, total = self._forward_loss(weights, first, targets)
+        if not need_gradients:
+            return _Pass(a, z, total, [], [])
+        count = _count(first.shape[0])
+        last = len(weights) - 1
+        delta = self._output_delta(a, z, targets)
+        deltas, grads = [delta], [delta.T @ z[last] / count]
+        for layer in range(last, 0, -1):
+            delta = self._hidden_delta(delta, weights, a, layer)
+            deltas.append(delta)
+            grads.append(delta.T @ z[layer - 1] / count)
+        deltas.reverse()
+        grads.reverse()
         return _Pass(a, z, total, deltas, grads)
 
+    def _descend(self, weights: list[np.ndarray], first: np.ndarray, targets: np.ndarray,
+                 step_size: np.ndarray) -> tuple[float, list[np.ndarray]]:
+        """One epoch of batch training: the loss at ``weights``, and the weights one step on.
+
+        The arithmetic of ``_backprop`` followed by w - step_size * gradient, for the hot
+        loop of ``train``: nothing is kept for a trace, and each layer's weights are stepped as
+        soon as its gradient is known.
+        """
+        a, z, total = self._forward_loss(weights, first, targets)
+        count = _count(first.shape[0])
+        last = len(weights) - 1
+        delta = self._output_delta(a, z, targets)
+        stepped = [weights[last] - step_size * (delta.T @ z[last] / count)]
+        for layer in range(last, 0, -1):
+            delta = self._hidden_delta(delta, weights, a, layer)
+            stepped.append(weights[layer - 1] - step_size * (delta.T @ z[layer - 1] / count))
+        stepped.reverse()
+        return total, stepped

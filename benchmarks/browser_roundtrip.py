@@ -1,0 +1,140 @@
+"""Measure 2: slider moved -> new numbers on screen, in JupyterLab in headless Chromium.
+
+It reuses the browser tests' harness (tests/browser: the server start, the stripped notebook
+copies, the lab settings, the Chromium flags and the slider locator). The page times each
+move itself: from the key press on a slider handle to the first animation frame after the
+explorer's readout changed, so the figure includes the kernel's work, both websocket trips
+and the page's update, but not Playwright's own messaging.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from common import ROOT, Row, median, ms, p95, skipped
+
+BROWSER_TESTS = ROOT / "tests" / "browser"
+NOTEBOOK = "04_weight_updates.ipynb"
+"""A notebook whose explorer shows the update phase: its readout lists every weight."""
+TARGET_MS = 100.0
+LINKS = ["X0->Z1", "X1->Z1", "X2->Z1", "X0->Z2", "X1->Z2", "X2->Z2", "X0->Z3", "X1->Z3",
+         "X2->Z3", "Z0->D0", "Z1->D0", "Z2->D0", "Z3->D0"]
+
+WATCH = """readout => {
+  const bench = window.__bench = {pressed: null, shown: null};
+  document.addEventListener('keydown', () => {
+    if (bench.pressed === null) bench.pressed = performance.now();
+  }, true);
+  new MutationObserver(() => {
+    if (bench.pressed !== null && bench.shown === null) {
+      bench.shown = -1;
+      requestAnimationFrame(() => { bench.shown = performance.now(); });
+    }
+  }).observe(readout, {childList: true, subtree: true, characterData: true});
+}"""
+ARM = "() => { window.__bench.pressed = null; window.__bench.shown = null; }"
+SHOWN = "() => window.__bench.shown > 0"
+LATENCY = "() => window.__bench.shown - window.__bench.pressed"
+
+
+def _harness() -> tuple[object, ...] | str:
+    """The browser tests' helpers, or why they cannot be used here."""
+    sys.path.insert(0, str(BROWSER_TESTS))
+    try:
+        import conftest
+        import find_browser
+        import test_lab
+        import widgets_in_page
+    except ImportError as error:
+        return f"{error.name} is not installed (`make bench` installs the bench extra)"
+    browser = find_browser.find()
+    if browser is None:
+        return f"no Chromium ({find_browser.FIX}; or `make browser`)"
+    return conftest, test_lab, widgets_in_page, browser
+
+
+def _start_lab(conftest: object, home: Path) -> object:
+    """JupyterLab serving stripped copies of the notebooks, started as the browser tests do."""
+    conftest.stripped_copies(home / "notebooks")
+    for name, values in conftest.LAB_SETTINGS.items():
+        path = home / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = conftest.free_port(), secrets.token_hex(16)
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+               f"--port={port}", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={home / 'notebooks'}", "--LabApp.expose_app_in_browser=True",
+               "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    env = {"JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    return conftest.start(command, port, token, home / "lab.log", env)
+
+
+def round_trips(count: int = 39, warmup: int = 3) -> list[float] | str:
+    """Seconds from key press to the new readout on screen, one per slider move."""
+    harness = _harness()
+    if isinstance(harness, str):
+        return harness
+    conftest, test_lab, widgets_in_page, browser_path = harness
+    from playwright.sync_api import sync_playwright
+
+    home = Path(tempfile.mkdtemp(prefix="bpkit-bench-"))
+    server = _start_lab(conftest, home)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=browser_path,
+                                         args=conftest.CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.set_default_timeout(60_000)
+                return _measure(page, server, test_lab, widgets_in_page, count, warmup)
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _measure(page: object, server: object, test_lab: object, widgets_in_page: object,
+             count: int, warmup: int) -> list[float]:
+    """Open the notebook, run it, then move the explorer's sliders one step at a time."""
+    page.goto(f"{server.url}/lab/workspaces/bench/tree/{NOTEBOOK}?reset&token={server.token}")
+    page.wait_for_function(test_lab.READY, arg=NOTEBOOK, timeout=90_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    sources = test_lab.code_sources(ROOT / "notebooks" / NOTEBOOK)
+    page.wait_for_function(test_lab.ALL_DONE, arg=len(sources), timeout=180_000)
+    explorer = page.locator(".jp-NotebookPanel:visible .bpkit-explorer").first
+    explorer.scroll_into_view_if_needed()
+    readout = explorer.locator(".bpkit-readout")
+    readout.wait_for()
+    page.evaluate(WATCH, readout.element_handle())
+    times = []
+    for i in range(warmup + count):
+        handle = widgets_in_page.slider(explorer, LINKS[i % len(LINKS)]).locator(".noUi-handle")
+        handle.focus()
+        page.evaluate(ARM)
+        handle.press("ArrowRight")  # every move is new: the weights only ever go up
+        page.wait_for_function(SHOWN, timeout=20_000)
+        if i >= warmup:
+            times.append(page.evaluate(LATENCY) / 1e3)
+    return times
+
+
+def rows() -> list[Row]:
+    """Median and 95th percentile of the round trip, median against the target."""
+    measure = "browser round trip: slider key press -> new readout painted (median; p95)"
+    times = round_trips()
+    if isinstance(times, str):
+        return [skipped(measure, times)]
+    return [Row(measure, f"{ms(median(times))}; {ms(p95(times))}",
+                f"median < {TARGET_MS:g} ms", median(times) * 1e3 < TARGET_MS)]
