@@ -9,9 +9,6 @@ and the page's update, but not Playwright's own messaging.
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
 import shutil
 import sys
 import tempfile
@@ -59,27 +56,6 @@ def _harness() -> tuple[object, ...] | str:
     return conftest, test_lab, widgets_in_page, browser
 
 
-def _start_lab(conftest: object, home: Path) -> object:
-    """JupyterLab serving stripped copies of the notebooks, started as the browser tests do."""
-    conftest.stripped_copies(home / "notebooks")
-    for name, values in conftest.LAB_SETTINGS.items():
-        path = home / "settings" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
-    port, token = conftest.free_port(), secrets.token_hex(16)
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-               f"--port={port}", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={home / 'notebooks'}", "--LabApp.expose_app_in_browser=True",
-               "--LabApp.news_url=None",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    env = {"JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
-    return conftest.start(command, port, token, home / "lab.log", env)
-
-
 def round_trips(count: int = 39, warmup: int = 3) -> list[float] | str:
     """Seconds from key press to the new readout on screen, one per slider move."""
     harness = _harness()
@@ -89,7 +65,7 @@ def round_trips(count: int = 39, warmup: int = 3) -> list[float] | str:
     from playwright.sync_api import sync_playwright
 
     home = Path(tempfile.mkdtemp(prefix="bpkit-bench-"))
-    server = _start_lab(conftest, home)
+    server = conftest.start_lab(home)
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=browser_path,

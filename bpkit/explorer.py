@@ -24,6 +24,7 @@ from bpkit.errors import BpkitError
 from bpkit.fmt import number
 from bpkit.network import Network
 from bpkit.trace import StepTrace
+from bpkit.widgetview import WidgetView
 
 PHASES = {"forward": "forward", "deltas": "backward", "update": "update"}
 """Each phase an explorer can show, and the diagram view that shows it."""
@@ -58,7 +59,7 @@ def _sample_label(index: int) -> str:
     return f"({inputs}) -> {number(XOR_Y[index][0])}"
 
 
-class Explorer:
+class Explorer(WidgetView):
     """Weight, learning-rate, sample and sign controls on one step of the article's network."""
 
     def __init__(self, phase: str = "forward", large: bool | None = None,
@@ -340,13 +341,6 @@ class Explorer:
         return (head + f"<p>loss J before the step = {number(trace.loss)}, after = "
                 f"{number(trace.loss_after)} ({change})</p>"
                 + _table(["link", "old w", "gradient", "new w"], rows))
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object] | None:
-        """Display as the explorer's widget (a short, stable text for plain-text views)."""
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            bundle["text/plain"] = repr(self)
-        return bundle
 
     def __repr__(self) -> str:
         return f"Explorer(phase={self.phase!r}, sizes={list(self._sizes)})"

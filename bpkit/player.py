@@ -18,6 +18,7 @@ from bpkit.diagram import NetworkDiagram
 from bpkit.errors import BpkitError
 from bpkit.steps import Computation, computations
 from bpkit.trace import StepTrace
+from bpkit.widgetview import WidgetView
 
 VIEWS = {"forward": "forward", "deltas": "backward", "update": "update"}
 """The diagram view that goes with each phase."""
@@ -25,7 +26,7 @@ INTERVAL_MS = 1800
 """How long Play stays on each computation."""
 
 
-class StepPlayer:
+class StepPlayer(WidgetView):
     """Previous, Next and Play through the computations of one phase of a step."""
 
     def __init__(self, trace: StepTrace, phase: str, sample: int = 0,
@@ -113,13 +114,6 @@ class StepPlayer:
             self.diagram.show(self.trace, VIEWS[self.phase], self.sample, highlight=step.name)
             png = self._pngs[index] = self.diagram.to_png()
         self.image.value = png
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object] | None:
-        """Display as the player's widget (a short, stable text for plain-text views)."""
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            bundle["text/plain"] = repr(self)
-        return bundle
 
     def __repr__(self) -> str:
         return (f"StepPlayer(phase={self.phase!r}, sample={self.sample}, "

@@ -109,10 +109,8 @@ def stripped_copies(target: Path) -> None:
         nbformat.write(notebook, target / path.name)
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def start_lab(home: Path) -> Server:
     """JupyterLab on 127.0.0.1, a free port and a random token, serving stripped notebooks."""
-    home = tmp_path_factory.mktemp("lab")
     stripped_copies(home / "notebooks")
     for name, values in LAB_SETTINGS.items():
         path = home / "settings" / name
@@ -129,7 +127,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {"JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
-    server = start(command, port, token, home / "lab.log", env)
+    return start(command, port, token, home / "lab.log", env)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """JupyterLab on 127.0.0.1, a free port and a random token, serving stripped notebooks."""
+    server = start_lab(tmp_path_factory.mktemp("lab"))
     try:
         yield server
     finally:
