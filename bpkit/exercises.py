@@ -207,14 +207,20 @@ def _receiving(trace: StepTrace, unit: str) -> None:
                          f"{', '.join(valid)}")
 
 
+def _worked_up_to(trace: StepTrace, unit: str,
+                  phase: str) -> tuple[steps.Computation, list[steps.Computation]]:
+    """The computation giving ``unit``'s value in ``phase``, and every one up to it."""
+    _receiving(trace, unit)
+    done = steps.computations(trace, phase)
+    target = steps.explain(trace, unit, phase)
+    return target, done[:done.index(target) + 1]
+
+
 # ----- question builders ------------------------------------------------------------------------
 def forward_question(setting: Setting, unit: str = "D0") -> Question:
     """Ask for the activation z of ``unit`` in the forward pass."""
     trace = setting.trace()
-    _receiving(trace, unit)
-    forward = steps.computations(trace, "forward")
-    target = steps.explain(trace, unit, "forward")
-    needed = forward[:forward.index(target) + 1]
+    target, needed = _worked_up_to(trace, unit, "forward")
     if trace.units[unit].kind == "hidden":
         needed = [c for c in needed if c.name == unit]
     last_hint = ("Work layer by layer: the hidden units first, then the output."
@@ -230,10 +236,8 @@ def forward_question(setting: Setting, unit: str = "D0") -> Question:
 def delta_question(setting: Setting, unit: str = "Z1") -> Question:
     """Ask for the delta of ``unit``; the forward pass's output h is given."""
     trace = setting.trace()
-    _receiving(trace, unit)
-    deltas = steps.computations(trace, "deltas")
-    target = steps.explain(trace, unit, "deltas")
-    needed = deltas[:deltas.index(target) + 1]
+    target, needed = _worked_up_to(trace, unit, "deltas")
+    output_delta = needed[0]
     if trace.units[unit].kind == "hidden":
         needed = [c for c in needed if trace.units[c.name].kind == "output" or c.name == unit]
     h, y = trace.outputs[0, 0], trace.targets[0, 0]
@@ -243,9 +247,9 @@ def delta_question(setting: Setting, unit: str = "Z1") -> Question:
         f"What is $\\delta_{{{unit_latex(unit)}}}$?",
         target.value,
         ["Start at the output: its delta is the loss's own factor times f'(a).",
-         _formula_hint(deltas[0]),
+         _formula_hint(output_delta),
          f"Here $h = {steps.latex_result(h)}$ and $y = {steps.latex_result(y)}$."
-         if unit == deltas[0].name else
+         if unit == output_delta.name else
          "A hidden unit's delta is f'(a) times the sum of w times delta over its links to the "
          "next layer."],
         needed, f"So $\\delta_{{{unit_latex(unit)}}} = {steps.latex_result(target.value)}$.")

@@ -17,12 +17,16 @@ def targets(sizes):
     return XOR_Y if sizes[-1] == 1 else np.hstack([XOR_Y, 1 - XOR_Y])
 
 
+def twins(sizes, hidden, output, loss, seed):
+    """Two identical random networks (one to train, one to step by hand) and their targets."""
+    net = Network(sizes, activation=hidden, output_activation=output, loss=loss,
+                  weights="random", seed=seed)
+    return net, net.copy(), targets(sizes)
+
+
 @pytest.mark.parametrize(("sizes", "hidden", "output", "loss"), CASES)
 def test_batch_training_equals_repeated_steps_bit_for_bit(sizes, hidden, output, loss):
-    Y = targets(sizes)
-    trained = Network(sizes, activation=hidden, output_activation=output, loss=loss,
-                      weights="random", seed=4)
-    stepped = trained.copy()
+    trained, stepped, Y = twins(sizes, hidden, output, loss, seed=4)
     history = trained.train(XOR_X, Y, lr=0.2, epochs=25)
     losses = [stepped.loss(XOR_X, Y)]
     for _ in range(25):
@@ -33,10 +37,7 @@ def test_batch_training_equals_repeated_steps_bit_for_bit(sizes, hidden, output,
 
 @pytest.mark.parametrize(("sizes", "hidden", "output", "loss"), CASES)
 def test_online_training_equals_one_step_per_sample(sizes, hidden, output, loss):
-    Y = targets(sizes)
-    trained = Network(sizes, activation=hidden, output_activation=output, loss=loss,
-                      weights="random", seed=5)
-    stepped = trained.copy()
+    trained, stepped, Y = twins(sizes, hidden, output, loss, seed=5)
     history = trained.train(XOR_X, Y, lr=0.3, epochs=3, mode="online")
     for _ in range(3):
         for i in range(len(XOR_X)):
