@@ -22,7 +22,7 @@ def weight_path(count: int) -> list[tuple[str, float]]:
 
 def update_times(phase: str, count: int = 60, warmup: int = 5) -> list[float]:
     """Seconds per ``Explorer.update``, one per new weight setting."""
-    from bpkit.explorer import Explorer
+    from bpkit.widgets.explorer import Explorer
 
     explorer = Explorer(phase)
     moves = weight_path(warmup + count)

@@ -12,7 +12,7 @@ import itertools
 from common import Row, median, seconds
 from sympy.core.cache import clear_cache
 
-from bpkit.symbolic import SymbolicNetwork
+from bpkit.core.symbolic import SymbolicNetwork
 
 LAYOUTS = [
     ("seed net 2-3-1 (the article's: linear, its loss)", (2, 3, 1), "identity", "article", 0.5),

@@ -1,15 +1,45 @@
-"""bpkit: backpropagation you can touch. One small network, every number and formula shown."""
+"""bpkit: backpropagation you can touch. One small network, every number and formula shown.
 
-from bpkit.article import ALPHA, XOR_X, XOR_Y, article_network
-from bpkit.errors import BpkitError
-from bpkit.functions import ACTIVATIONS, LOSSES
-from bpkit.gradcheck import finite_difference_gradients
-from bpkit.network import History, Network
-from bpkit.symbolic import SymbolicNetwork, derive
-from bpkit.trace import Link, StepTrace, Unit
+Three layers, each a folder, data flowing one way: ``bpkit.core`` (the maths, numpy and sympy)
+-> ``bpkit.draw`` (diagrams and plots, matplotlib) -> ``bpkit.widgets`` (explorers, player,
+questions, ipywidgets) -> the notebooks. ``import bpkit`` loads the core alone.
+"""
+
+from bpkit.core import (
+    ACTIVATIONS,
+    ALPHA,
+    ANSWER_TOLERANCE,
+    CONVENTIONS,
+    LOSSES,
+    XOR_X,
+    XOR_Y,
+    BpkitError,
+    History,
+    Link,
+    Network,
+    Question,
+    Setting,
+    StepTrace,
+    SymbolicNetwork,
+    Unit,
+    article_network,
+    delta_question,
+    derive,
+    finite_difference_gradients,
+    forward_question,
+    new_weight_question,
+    number,
+    parse_answer,
+    prediction_question,
+    random_question,
+    random_setting,
+    steps,
+)
 
 __all__ = [
-    "ACTIVATIONS", "ALPHA", "LOSSES", "XOR_X", "XOR_Y", "BpkitError", "History", "Link",
-    "Network", "StepTrace", "SymbolicNetwork", "Unit", "article_network", "derive",
-    "finite_difference_gradients",
+    "ACTIVATIONS", "ALPHA", "ANSWER_TOLERANCE", "CONVENTIONS", "LOSSES", "XOR_X", "XOR_Y",
+    "BpkitError", "History", "Link", "Network", "Question", "Setting", "StepTrace",
+    "SymbolicNetwork", "Unit", "article_network", "delta_question", "derive",
+    "finite_difference_gradients", "forward_question", "new_weight_question", "number",
+    "parse_answer", "prediction_question", "random_question", "random_setting", "steps",
 ]

@@ -8,8 +8,8 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from bpkit import XOR_X, XOR_Y, Network
-from bpkit.explorer import SIGNS, Explorer, _sample_label
-from bpkit.fmt import number
+from bpkit.core.fmt import number
+from bpkit.widgets.explorer import SIGNS, Explorer, _sample_label
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 

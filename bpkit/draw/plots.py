@@ -17,12 +17,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from bpkit import naming, validate
-from bpkit.article import XOR_X, XOR_Y
-from bpkit.errors import BpkitError
-from bpkit.figure import NotebookFigure
-from bpkit.fmt import number
-from bpkit.network import History, Network
+from bpkit.core import naming, validate
+from bpkit.core.article import XOR_X, XOR_Y
+from bpkit.core.errors import BpkitError
+from bpkit.core.fmt import number
+from bpkit.core.network import History, Network
+from bpkit.draw.figure import NotebookFigure
 
 PROJECTOR_STYLE = {
     "font.size": 15, "axes.titlesize": 18, "axes.labelsize": 17, "legend.fontsize": 14,
@@ -161,40 +161,6 @@ def decision_boundary(net: Network, X: object = XOR_X, Y: object = XOR_Y,
                      if flat else "Network output h over the inputs")
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
     return fig
-
-
-# ----- training with a progress bar ---------------------------------------------------------------
-MAX_PROGRESS_UPDATES = 100
-"""A progress bar is redrawn at most about this many times per run."""
-
-
-def train_with_progress(net: Network, X: object, Y: object, lr: float, epochs: int,
-                        mode: str = "batch", snapshot_every: int | None = None) -> History:
-    """Network.train with a progress bar and a label (epoch, loss; then how the run ended)."""
-    import ipywidgets as widgets
-    from IPython.display import display
-
-    total = validate.positive_int(epochs, "epochs")
-    bar = widgets.IntProgress(value=0, min=0, max=total, description="training")
-    label = widgets.Label(value=f"0 of {total} epochs")
-    display(widgets.HBox([bar, label]))
-
-    def report(epoch: int, loss: float) -> None:
-        bar.value = epoch
-        label.value = f"epoch {epoch} of {total}: loss {number(loss)}"
-
-    try:
-        history = net.train(X, Y, lr, total, mode=mode, snapshot_every=snapshot_every,
-                            callback=report,
-                            callback_every=max(1, total // MAX_PROGRESS_UPDATES))
-    except BpkitError as err:
-        bar.bar_style = "danger"
-        label.value = str(err)
-        raise
-    bar.value = history.epochs_run
-    bar.bar_style = "danger" if history.diverged else "success"
-    label.value = history.message
-    return history
 
 
 # ----- learning rates -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from bpkit.errors import BpkitError
+from bpkit.core.errors import BpkitError
 
 RENDER_RC = {"text.hinting": "no_hinting"}
 """Unhinted glyphs: as legible at these sizes, and about a third faster to draw."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bpkit.errors import BpkitError
+from bpkit.core.errors import BpkitError
 
 
 def as_batch(values: object, width: int, what: str) -> np.ndarray:

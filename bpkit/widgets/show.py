@@ -10,11 +10,12 @@ import numpy as np
 import sympy as sp
 from IPython.display import HTML, Math
 
-from bpkit.fmt import number
-from bpkit.functions import ACTIVATIONS, LOSSES
-from bpkit.network import Network
-from bpkit.symbolic import SymbolicNetwork
-from bpkit.trace import StepTrace
+from bpkit.core.fmt import number
+from bpkit.core.functions import ACTIVATIONS, LOSSES
+from bpkit.core.network import Network
+from bpkit.core.steps import Computation, aligned
+from bpkit.core.symbolic import SymbolicNetwork
+from bpkit.core.trace import StepTrace
 
 
 def _cell(value: object) -> str:
@@ -38,6 +39,11 @@ def math(*lines: str) -> Math:
     aligned = [line if "&" in line else re.sub(r" (:?=) ", r" &\1 ", line, count=1)
                for line in lines]
     return Math(r"\begin{aligned}" + r" \\ ".join(aligned) + r"\end{aligned}")
+
+
+def computations(steps: Sequence[Computation], formulas: bool = True) -> Math:
+    """Computations of a step typeset as one block: each formula (optional), then its numbers."""
+    return Math(aligned(list(steps), formulas))
 
 
 def dataset(X: np.ndarray, Y: np.ndarray) -> HTML:
@@ -98,4 +104,7 @@ def loss(name: str) -> Math:
                 rf"\text{{output delta factor}} = {sp.latex(chosen.output_gradient)}")
 
 
-__all__ = ["activation", "dataset", "equations", "loss", "math", "table", "units", "weights"]
+__all__ = [
+    "activation", "computations", "dataset", "equations", "loss", "math", "table", "units",
+    "weights",
+]

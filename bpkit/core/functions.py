@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import sympy as sp
 
-from bpkit.errors import BpkitError
+from bpkit.core.errors import BpkitError
 
 a = sp.Symbol("a", real=True)
 """The weighted sum of a unit, the argument of every activation."""

@@ -16,8 +16,8 @@ from functools import cache, cached_property
 import numpy as np
 import sympy as sp
 
-from bpkit import functions, naming
-from bpkit.functions import a as a_symbol
+from bpkit.core import functions, naming
+from bpkit.core.functions import a as a_symbol
 
 
 def unit_latex(name: str) -> str:

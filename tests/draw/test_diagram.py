@@ -9,9 +9,9 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from bpkit import XOR_X, XOR_Y, BpkitError, Network, article_network
-from bpkit.article import ALPHA
-from bpkit.diagram import CHANGED, HIGHLIGHT, UNCHANGED, NetworkDiagram, draw
-from bpkit.fmt import number
+from bpkit.core.article import ALPHA
+from bpkit.core.fmt import number
+from bpkit.draw.diagram import CHANGED, HIGHLIGHT, UNCHANGED, NetworkDiagram, draw
 
 VIEWS = ("forward", "backward", "update")
 

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from bpkit import ALPHA, XOR_X, XOR_Y, BpkitError, Network, article_network, derive, steps
-from bpkit.fmt import latex_number
+from bpkit.core.fmt import latex_number
 
 XOR_TWO_OUTPUTS = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
 
@@ -197,13 +197,6 @@ def test_aligned_block():
     assert r"\delta_{D_{0}} &= \left(0 - 4\right) \cdot 1 = -4" in short
     update = steps.aligned(steps.computations(article_trace("article"), "update")[:2])
     assert "&:=" in update
-
-
-def test_show_returns_math():
-    found = steps.computations(article_trace("squared"), "forward")[:2]
-    math_object = steps.show(found)
-    assert math_object.data == steps.aligned(found)
-    assert steps.aligned(found) in math_object._repr_latex_()
 
 
 # ----- bad input ---------------------------------------------------------------------------------

@@ -17,14 +17,14 @@ from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 
-from bpkit import lecture
-from bpkit.article import ALPHA, XOR_X, XOR_Y, article_network
-from bpkit.diagram import CONVENTIONS, NetworkDiagram
-from bpkit.errors import BpkitError
-from bpkit.fmt import number
-from bpkit.network import Network
-from bpkit.trace import StepTrace
-from bpkit.widgetview import WidgetView
+from bpkit.core.article import ALPHA, CONVENTIONS, XOR_X, XOR_Y, article_network
+from bpkit.core.errors import BpkitError
+from bpkit.core.fmt import number
+from bpkit.core.network import Network
+from bpkit.core.trace import StepTrace
+from bpkit.draw import lecture
+from bpkit.draw.diagram import NetworkDiagram
+from bpkit.widgets.view import WidgetView
 
 PHASES = {"forward": "forward", "deltas": "backward", "update": "update"}
 """Each phase an explorer can show, and the diagram view that shows it."""

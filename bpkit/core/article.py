@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpkit.network import Network
+from bpkit.core.network import Network
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 """The four XOR inputs (X1, X2)."""
@@ -16,6 +16,8 @@ ALPHA = 0.1
 """The article's learning rate."""
 START_WEIGHT = 1.0
 """The article sets every weight to 1."""
+CONVENTIONS = {"article": "article's sign", "squared": "correct sign"}
+"""The two output-delta conventions (Network loss names), as learners read them."""
 
 
 def article_network(loss: str = "article", activation: str = "identity") -> Network:

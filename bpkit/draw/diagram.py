@@ -18,18 +18,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from bpkit import lecture
-from bpkit.errors import BpkitError
-from bpkit.figure import NotebookFigure
-from bpkit.fmt import number
-from bpkit.frames import Frames, png_bytes
-from bpkit.trace import StepTrace, Unit
+from bpkit.core.article import CONVENTIONS
+from bpkit.core.errors import BpkitError
+from bpkit.core.fmt import number
+from bpkit.core.trace import StepTrace, Unit
+from bpkit.draw import lecture
+from bpkit.draw.figure import NotebookFigure
+from bpkit.draw.frames import Frames, png_bytes
 
 VIEWS = ("forward", "backward", "update")
 """What ``NetworkDiagram.show`` can label: the forward pass, the deltas, or the weight update."""
-
-CONVENTIONS = {"article": "article's sign", "squared": "correct sign"}
-"""How the loss conventions are named to learners."""
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from bpkit import XOR_X, XOR_Y, BpkitError, Network, article_network
-from bpkit.article import ALPHA
-from bpkit.explorer import Explorer
-from bpkit.fmt import number
+from bpkit.core.article import ALPHA
+from bpkit.core.fmt import number
+from bpkit.widgets.explorer import Explorer
 
 LINKS = [name for layer in article_network().link_names for row in layer for name in row]
 
@@ -278,7 +278,7 @@ def test_large_mode_and_display_delegate_to_the_widget():
 
 
 def test_lecture_mode_makes_explorers_large_unless_asked_otherwise(monkeypatch):
-    from bpkit.explorer import Explorer
+    from bpkit.widgets.explorer import Explorer
 
     monkeypatch.setenv("BPKIT_LECTURE", "1")
     assert Explorer("forward").large and not Explorer("forward", large=False).large

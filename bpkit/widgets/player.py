@@ -13,12 +13,12 @@ from collections.abc import Mapping
 
 import ipywidgets as widgets
 
-from bpkit import lecture
-from bpkit.diagram import NetworkDiagram
-from bpkit.errors import BpkitError
-from bpkit.steps import Computation, computations
-from bpkit.trace import StepTrace
-from bpkit.widgetview import WidgetView
+from bpkit.core.errors import BpkitError
+from bpkit.core.steps import Computation, computations
+from bpkit.core.trace import StepTrace
+from bpkit.draw import lecture
+from bpkit.draw.diagram import NetworkDiagram
+from bpkit.widgets.view import WidgetView
 
 VIEWS = {"forward": "forward", "deltas": "backward", "update": "update"}
 """The diagram view that goes with each phase."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpkit.network import Network
+from bpkit.core.network import Network
 
 
 def finite_difference_gradients(net: Network, X: object, Y: object,

@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 from bpkit import ACTIVATIONS, LOSSES, XOR_X, XOR_Y, Network, article_network, derive
-from bpkit.functions import a, h, y
+from bpkit.core.functions import a, h, y
 
 LAYOUTS = [
     ((2, 3, 1), ("identity", "identity"), "article"),

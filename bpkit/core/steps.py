@@ -14,11 +14,11 @@ from functools import cache
 
 import sympy as sp
 
-from bpkit import functions, naming
-from bpkit.errors import BpkitError
-from bpkit.fmt import latex_number
-from bpkit.symbolic import SymbolicNetwork, derive
-from bpkit.trace import StepTrace
+from bpkit.core import functions, naming
+from bpkit.core.errors import BpkitError
+from bpkit.core.fmt import latex_number
+from bpkit.core.symbolic import SymbolicNetwork, derive
+from bpkit.core.trace import StepTrace
 
 PHASES = ("forward", "deltas", "update")
 """The three phases of a step, in the order they happen."""
@@ -293,10 +293,3 @@ def _split(line: str) -> tuple[str, str, str]:
     if match is None:
         return line, "", ""
     return line[:match.start()], match[1], line[match.end():]
-
-
-def show(steps: list[Computation], formulas: bool = True) -> object:
-    """The computations as one typeset block for a notebook cell (an IPython Math object)."""
-    from IPython.display import Math
-
-    return Math(aligned(steps, formulas))

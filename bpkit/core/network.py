@@ -9,11 +9,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from bpkit import functions, naming, validate
-from bpkit.errors import BpkitError
-from bpkit.functions import Activation, Loss
-from bpkit.symbolic import SymbolicNetwork, derive
-from bpkit.trace import StepTrace
+from bpkit.core import functions, naming, validate
+from bpkit.core.errors import BpkitError
+from bpkit.core.functions import Activation, Loss
+from bpkit.core.symbolic import SymbolicNetwork, derive
+from bpkit.core.trace import StepTrace
 
 WeightsSpec = float | str | Sequence[object]
 

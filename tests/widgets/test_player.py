@@ -5,9 +5,9 @@ import html
 import pytest
 
 from bpkit import XOR_X, XOR_Y, BpkitError, Network, article_network
-from bpkit.article import ALPHA
-from bpkit.player import StepPlayer
-from bpkit.steps import computations
+from bpkit.core.article import ALPHA
+from bpkit.core.steps import computations
+from bpkit.widgets.player import StepPlayer
 
 PHASES = ("forward", "deltas", "update")
 

@@ -9,9 +9,9 @@ import pytest
 from PIL import Image
 
 from bpkit import XOR_X, XOR_Y, BpkitError, Network
-from bpkit.diagram import VIEWS, NetworkDiagram
-from bpkit.explorer import Explorer
-from bpkit.frames import RENDER_RC, png_bytes
+from bpkit.draw.diagram import VIEWS, NetworkDiagram
+from bpkit.draw.frames import RENDER_RC, png_bytes
+from bpkit.widgets.explorer import Explorer
 
 
 def decoded(png):

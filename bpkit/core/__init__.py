@@ -1,0 +1,34 @@
+"""The maths of bpkit: the network in numpy, its formulas in sympy, step traces and questions.
+
+numpy and sympy only: nothing here imports matplotlib, ipywidgets or IPython.
+"""
+
+from bpkit.core import steps
+from bpkit.core.article import ALPHA, CONVENTIONS, XOR_X, XOR_Y, article_network
+from bpkit.core.errors import BpkitError
+from bpkit.core.exercises import (
+    ANSWER_TOLERANCE,
+    Question,
+    Setting,
+    delta_question,
+    forward_question,
+    new_weight_question,
+    parse_answer,
+    prediction_question,
+    random_question,
+    random_setting,
+)
+from bpkit.core.fmt import number
+from bpkit.core.functions import ACTIVATIONS, LOSSES
+from bpkit.core.gradcheck import finite_difference_gradients
+from bpkit.core.network import History, Network
+from bpkit.core.symbolic import SymbolicNetwork, derive
+from bpkit.core.trace import Link, StepTrace, Unit
+
+__all__ = [
+    "ACTIVATIONS", "ALPHA", "ANSWER_TOLERANCE", "CONVENTIONS", "LOSSES", "XOR_X", "XOR_Y",
+    "BpkitError", "History", "Link", "Network", "Question", "Setting", "StepTrace",
+    "SymbolicNetwork", "Unit", "article_network", "delta_question", "derive",
+    "finite_difference_gradients", "forward_question", "new_weight_question", "number",
+    "parse_answer", "prediction_question", "random_question", "random_setting", "steps",
+]

@@ -1,0 +1,38 @@
+from bpkit.core.exercises import Question, random_question
+from bpkit.widgets.questions import QuestionWidget
+
+
+def test_widget_submit_never_raises():
+    widget = QuestionWidget(Question("What is 7/5?", 1.4, hints=["a", "b"], solution="$$x$$"))
+    assert widget.submit("7/5").correct
+    assert "Correct" in widget.feedback.value
+    for bad in ["", "abc", "__import__('os')", "<script>alert(1)</script>", "1/0", None]:
+        feedback = widget.submit(bad)
+        assert not feedback.correct
+    assert "<script>" not in widget.feedback.value
+
+
+def test_widget_hints_one_at_a_time_and_solution():
+    widget = QuestionWidget(Question("?", 1.0, hints=["first", "second"], solution="worked"))
+    assert widget.hint() == "first"
+    assert "first" in widget.hints_area.value and "second" not in widget.hints_area.value
+    assert widget.hint() == "second"
+    assert widget.hint().startswith("No more hints")
+    assert "first" in widget.hints_area.value and "second" in widget.hints_area.value
+    assert widget.solution_area.value == ""
+    assert widget.reveal() == "worked" == widget.solution_area.value
+
+
+def test_widget_buttons_and_enter_call_the_entry_points():
+    widget = QuestionWidget(random_question(1, "delta"))
+    widget.answer_box.value = "nonsense"
+    assert "not a number" in widget.feedback.value
+    widget.answer_box.value = repr(widget.question.answer)
+    assert "Correct" in widget.feedback.value
+    widget.hint_button.click()
+    assert widget.hints_shown == 1
+    widget.solution_button.click()
+    assert widget.solution_area.value == widget.question.solution
+    widget.answer_box.value = "1,5"
+    widget.check_button.click()
+    assert "dot" in widget.feedback.value
