@@ -126,7 +126,7 @@ class Setting:
 
     def trace(self) -> StepTrace:
         """One step from this setting, on a copy (the setting's network is left as it is)."""
-        return self.net.copy().step(self.x, self.y, self.lr)
+        return self.net.preview_step(self.x, self.y, self.lr)
 
 
 def random_setting(seed: int, loss: str = "squared", activation: str = "identity") -> Setting:
@@ -211,7 +211,7 @@ def _worked_up_to(trace: StepTrace, unit: str,
     """The computation giving ``unit``'s value in ``phase``, and every one up to it."""
     _receiving(trace, unit)
     done = steps.computations(trace, phase)
-    target = steps.explain(trace, unit, phase)
+    target = steps.explain(trace, phase, unit)
     return target, done[:done.index(target) + 1]
 
 
@@ -260,8 +260,8 @@ def new_weight_question(setting: Setting, link: str = "w(X0->Z1)") -> Question:
     if link not in trace.links:
         raise BpkitError(f"no link named {link!r}: links are {', '.join(trace.links)}")
     found = trace.links[link]
-    gradient = steps.explain(trace, link, "update", kind="gradient")
-    update = steps.explain(trace, link, "update")
+    gradient = steps.explain(trace, "update", link, kind="gradient")
+    update = steps.explain(trace, "update", link)
     source_lines = ([c for c in steps.computations(trace, "forward") if c.name == found.source]
                     if trace.units[found.source].a is not None else [])
     deltas = steps.computations(trace, "deltas")

@@ -7,6 +7,10 @@ like Z1_3. Every layer but the output has a bias unit, numbered 0, whose activat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from bpkit.core.errors import BpkitError
+
 
 def layer_prefix(layer: int, n_layers: int) -> str:
     """The letter (or letter and number) that names the units of one layer."""
@@ -41,3 +45,44 @@ def target_names(sizes: list[int] | tuple[int, ...], layer: int) -> list[str]:
     """Names of the units that receive weights in ``layer`` (its non-bias units), in row order."""
     names = unit_names(sizes)[layer]
     return names if layer == len(sizes) - 1 else names[1:]
+
+
+PHASES = ("forward", "deltas", "update")
+"""The three phases of a step, in the order they happen: every module names them so."""
+
+
+def link_key(link: str) -> str:
+    """A link given as 'X0->Z1' or 'w(X0->Z1)', always as the article's 'w(X0->Z1)'."""
+    source, target = parse_link(link)
+    return link_name(source, target)
+
+
+def parse_link(link: object) -> tuple[str, str]:
+    """The source and target unit of a link named 'w(X0->Z1)' or 'X0->Z1'."""
+    text = link if isinstance(link, str) else ""
+    inner = text[2:-1] if text.startswith("w(") and text.endswith(")") else text
+    source, arrow, target = inner.partition("->")
+    if not (arrow and source and target) or "->" in target:
+        raise BpkitError(f"{link!r} is not a link name: write one as 'w(X0->Z1)' or 'X0->Z1'")
+    return source, target
+
+
+def unit_kind(unit_names: Sequence[Sequence[str]], layer: int, index: int) -> str:
+    """'bias', 'input', 'hidden' or 'output' for the unit at ``unit_names[layer][index]``."""
+    last = len(unit_names) - 1
+    if layer < last and index == 0:
+        return "bias"
+    return "input" if layer == 0 else "output" if layer == last else "hidden"
+
+
+def unit_kinds(unit_names: Sequence[Sequence[str]]) -> dict[str, str]:
+    """Every unit's kind ('bias', 'input', 'hidden' or 'output') by name, in layer order."""
+    return {name: unit_kind(unit_names, layer, index)
+            for layer, names in enumerate(unit_names) for index, name in enumerate(names)}
+
+
+def sizes_from_names(unit_names: Sequence[Sequence[str]]) -> tuple[int, ...]:
+    """Units per layer without bias units, e.g. (2, 3, 1) for the article's names."""
+    last = len(unit_names) - 1
+    return tuple(len(names) - (0 if layer == last else 1)
+                 for layer, names in enumerate(unit_names))

@@ -241,6 +241,10 @@ class Network:
         """dJ/dw for every weight, shaped like ``weights``, averaged over the batch."""
         return self._pass(X, Y).gradients
 
+    def preview_step(self, X: object, Y: object, lr: float) -> StepTrace:
+        """The trace of one step on a batch, leaving this network's weights as they are."""
+        return self.copy().step(X, Y, lr)
+
     def step(self, X: object, Y: object, lr: float) -> StepTrace:
         """One gradient-descent update w := w - lr * dJ/dw on a batch; returns its trace."""
         rate = validate.positive_number(lr, "the learning rate (alpha)")

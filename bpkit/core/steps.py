@@ -17,11 +17,10 @@ import sympy as sp
 from bpkit.core import functions, naming
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import latex_number
+from bpkit.core.naming import PHASES
 from bpkit.core.symbolic import SymbolicNetwork, derive
 from bpkit.core.trace import StepTrace
 
-PHASES = ("forward", "deltas", "update")
-"""The three phases of a step, in the order they happen."""
 KINDS = ("weighted sum", "activation", "delta", "gradient", "update")
 """What a single computation can be."""
 
@@ -253,9 +252,9 @@ def computations(trace: StepTrace, phase: str, sample: int = 0) -> list[Computat
     return steps
 
 
-def explain(trace: StepTrace, name: str, phase: str, sample: int = 0,
+def explain(trace: StepTrace, phase: str, name: str, sample: int = 0,
             kind: str | None = None) -> Computation:
-    """One computation by unit or link name, e.g. ``explain(trace, "Z1", "deltas")``.
+    """One computation by unit or link name, e.g. ``explain(trace, "deltas", "Z1")``.
 
     A name with two computations in a phase (forward: weighted sum and activation; update:
     gradient and update) gives the last one, its result, unless ``kind`` picks the other.

@@ -5,12 +5,14 @@ A diagram, a table or a slider readout is drawn from a trace without recomputing
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+
+from bpkit.core import naming
+from bpkit.core.errors import BpkitError
+from bpkit.core.table import Table
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,7 @@ class StepTrace:
     @property
     def sizes(self) -> tuple[int, ...]:
         """Units per layer without bias units, e.g. (2, 3, 1) for the article's network."""
-        last = len(self.unit_names) - 1
-        return tuple(len(n) - (0 if i == last else 1) for i, n in enumerate(self.unit_names))
+        return naming.sizes_from_names(self.unit_names)
 
     @property
     def n_samples(self) -> int:
@@ -98,13 +99,13 @@ class StepTrace:
             offset = 0 if layer == last else 1
             for index, name in enumerate(names):
                 z = self.z[layer][:, index]
-                if layer > 0 and index >= offset:
-                    kind = "output" if layer == last else "hidden"
+                kind = naming.unit_kind(self.unit_names, layer, index)
+                if kind in ("hidden", "output"):
                     a = self.a[layer - 1][:, index - offset]
                     delta = self.deltas[layer - 1][:, index - offset]
                     units[name] = Unit(name, layer, kind, a, z, delta)
                 else:
-                    units[name] = Unit(name, layer, "input" if index else "bias", None, z, None)
+                    units[name] = Unit(name, layer, kind, None, z, None)
         return units
 
     @cached_property
@@ -117,7 +118,7 @@ class StepTrace:
             targets = [u for u in self.unit_names[layer + 1] if units[u].kind != "bias"]
             for row, target in enumerate(targets):
                 for col, source in enumerate(sources):
-                    name = f"w({source}->{target})"
+                    name = naming.link_name(source, target)
                     links[name] = Link(
                         name, source, target, layer, row, col,
                         units[source].z, units[target].delta, float(grad[row, col]),
@@ -126,67 +127,28 @@ class StepTrace:
                     )
         return links
 
-    def unit_table(self) -> tuple[list[str], list[list[object]]]:
-        """Header and rows: one row per sample and unit, with a, z and delta (blank if none)."""
-        header = ["sample", "unit", "a", "z", "delta"]
-        rows = []
-        for sample in range(self.n_samples):
-            for unit in self.units.values():
-                rows.append([
-                    sample, unit.name,
-                    None if unit.a is None else float(unit.a[sample]),
-                    float(unit.z[sample]),
-                    None if unit.delta is None else float(unit.delta[sample]),
-                ])
-        return header, rows
+    def table(self, kind: str = "links") -> Table:
+        """The step's numbers as a table: 'links' or 'units'.
 
-    def link_table(self) -> tuple[list[str], list[list[object]]]:
-        """Header and rows: one row per link, with its gradient, old and new weight."""
-        header = ["link", "gradient", "old weight", "new weight"]
-        rows = [[ln.name, ln.gradient, ln.old, ln.new] for ln in self.links.values()]
-        return header, rows
+        'links': gradient, old and new weight per link. 'units': a, z and delta per sample and
+        unit, blank where a unit has none.
+        """
+        if kind == "links":
+            return Table.of(["link", "gradient", "old weight", "new weight"],
+                            [[ln.name, ln.gradient, ln.old, ln.new] for ln in self.links.values()])
+        if kind == "units":
+            return Table.of(["sample", "unit", "a", "z", "delta"], [
+                [sample, u.name, None if u.a is None else float(u.a[sample]),
+                 float(u.z[sample]), None if u.delta is None else float(u.delta[sample])]
+                for sample in range(self.n_samples) for u in self.units.values()])
+        raise BpkitError(f"unknown table {kind!r}: expected 'units' or 'links'")
 
-    def _table(self, table: str) -> tuple[list[str], list[list[object]]]:
-        if table == "units":
-            return self.unit_table()
-        if table == "links":
-            return self.link_table()
-        raise ValueError(f"unknown table {table!r}: expected 'units' or 'links'")
+    def draw(self, phase: str = "forward", sample: int = 0,
+             large: bool | None = None) -> object:
+        """The network diagram labelled with this step's numbers for one phase (a Figure).
 
-    def to_csv(self, table: str = "links") -> str:
-        """The 'units' or 'links' table as CSV text (full precision, blank where no value)."""
-        header, rows = self._table(table)
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else v
-                             for v in row])
-        return out.getvalue()
+        Loads the drawing layer (matplotlib) only when called.
+        """
+        from bpkit.draw.diagram import draw
 
-    def to_latex(self, table: str = "links", digits: int = 4) -> str:
-        """The 'units' or 'links' table as a LaTeX tabular for handouts (booktabs rules)."""
-        header, rows = self._table(table)
-        text_columns = 2 if table == "units" else 1
-        align = "l" * text_columns + "r" * (len(header) - text_columns)
-        lines = [rf"\begin{{tabular}}{{{align}}}", r"\toprule",
-                 " & ".join(_latex_text(h) for h in header) + r" \\", r"\midrule"]
-        for row in rows:
-            cells = [_latex_cell(v, digits) for v in row]
-            lines.append(" & ".join(cells) + r" \\")
-        lines += [r"\bottomrule", r"\end{tabular}"]
-        return "\n".join(lines) + "\n"
-
-
-def _latex_text(text: str) -> str:
-    r"""A header or name as LaTeX: unit names get subscripts, arrows become \\to."""
-    return text.replace("->", r"$\to$").replace("delta", r"$\delta$")
-
-
-def _latex_cell(value: object, digits: int) -> str:
-    """One table cell as LaTeX: numbers rounded to ``digits`` significant figures."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"${value:.{digits}g}$"
-    return _latex_text(str(value))
+        return draw(self, phase, sample, large)

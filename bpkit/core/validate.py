@@ -92,6 +92,19 @@ def positive_int(value: object, what: str) -> int:
     return int(value)
 
 
+def index(value: object, count: int, what: str, meaning: str = "") -> int:
+    """Return ``value`` if it is a whole number from 0 to count - 1, else raise naming the range.
+
+    ``meaning`` says where the range comes from, e.g. "this step used 4 samples".
+    """
+    whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not whole or not 0 <= value < count:
+        why = f" ({meaning})" if meaning else ""
+        raise BpkitError(f"{what} must be a whole number from 0 to {count - 1}{why}; "
+                         f"got {value!r:.40}")
+    return int(value)
+
+
 def layer_sizes(sizes: object) -> tuple[int, ...]:
     """Check a list of layer sizes such as [2, 3, 1]: at least two layers, each of 1+ units."""
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):

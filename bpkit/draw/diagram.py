@@ -1,6 +1,6 @@
 """The network drawn once, then relabelled in place: weights, a and z, deltas, or old -> new.
 
-Layers run left to right, bias units are grey squares, every link is drawn. ``show`` only
+Layers run left to right, bias units are grey squares, every link is drawn. ``label`` only
 changes the text and colours of artists that already exist, so a slider or a step player can
 redraw many times without building a new figure; ``to_png`` then draws again only the labels
 that changed, over a cached picture of the rest.
@@ -21,13 +21,11 @@ from matplotlib.text import Text
 from bpkit.core.article import CONVENTIONS
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
+from bpkit.core.naming import PHASES
 from bpkit.core.trace import StepTrace, Unit
 from bpkit.draw import lecture
 from bpkit.draw.figure import NotebookFigure
 from bpkit.draw.frames import Frames, png_bytes
-
-VIEWS = ("forward", "backward", "update")
-"""What ``NetworkDiagram.show`` can label: the forward pass, the deltas, or the weight update."""
 
 
 @dataclass(frozen=True)
@@ -272,11 +270,11 @@ class NetworkDiagram:
             )
 
     # ----- relabelling in place ------------------------------------------------------------
-    def show(self, trace: StepTrace, view: str = "forward", sample: int = 0,
+    def label(self, trace: StepTrace, view: str = "forward", sample: int = 0,
              highlight: str | None = None) -> None:
         """Label every unit and link with ``trace``'s numbers for one view, in place."""
-        if view not in VIEWS:
-            raise BpkitError(f"unknown view {view!r}: expected one of {', '.join(VIEWS)}")
+        if view not in PHASES:
+            raise BpkitError(f"unknown phase {view!r}: expected one of {', '.join(PHASES)}")
         if [list(n) for n in trace.unit_names] != self.unit_names:
             raise BpkitError(f"this trace is for a network of sizes {list(trace.sizes)}, but "
                              f"the diagram was drawn for {self._sizes()}")
@@ -333,7 +331,7 @@ class NetworkDiagram:
             if not no_delta:
                 lines.append(f"a = {number(unit.a[sample])}")
             lines.append(f"z = {number(unit.z[sample])}")
-        elif view == "backward":
+        elif view == "deltas":
             lines.append("no δ" if no_delta else f"δ = {number(unit.delta[sample])}")
         else:
             lines.append(f"z = {number(unit.z[sample])}")
@@ -377,7 +375,7 @@ class NetworkDiagram:
         convention = CONVENTIONS.get(trace.loss_name, f"{trace.loss_name} loss")
         if view == "forward":
             return f"Forward pass · {where} · output h = {outputs}"
-        if view == "backward":
+        if view == "deltas":
             return f"Backward pass: deltas δ = dJ/da · {where} · {convention}"
         return (f"Update w := w − α·gradient · α = {number(trace.lr)} · {convention} · "
                 f"loss {number(trace.loss)} → {number(trace.loss_after)}")
@@ -387,7 +385,7 @@ class NetworkDiagram:
         legend = "grey squares: bias units (z = 1)"
         if view == "forward":
             return f"{legend} · links: weight w · units: a = weighted sum, z = activation"
-        if view == "backward":
+        if view == "deltas":
             return f"{legend} · links: weight w · input and bias units have no δ"
         return f"{legend} · links: old → new weight · orange: changed · grey: unchanged"
 
@@ -401,5 +399,5 @@ def draw(trace: StepTrace, view: str = "forward", sample: int = 0,
          large: bool | None = None) -> Figure:
     """A static diagram of one trace and view, as a matplotlib Figure for a notebook cell."""
     diagram = NetworkDiagram(trace.unit_names, large=lecture.large(large))
-    diagram.show(trace, view=view, sample=sample)
+    diagram.label(trace, view=view, sample=sample)
     return diagram.figure

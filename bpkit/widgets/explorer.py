@@ -20,14 +20,13 @@ import ipywidgets as widgets
 from bpkit.core.article import ALPHA, CONVENTIONS, XOR_X, XOR_Y, article_network
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
+from bpkit.core.naming import PHASES
 from bpkit.core.network import Network
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
 from bpkit.draw.diagram import NetworkDiagram
 from bpkit.widgets.view import WidgetView
 
-PHASES = {"forward": "forward", "deltas": "backward", "update": "update"}
-"""Each phase an explorer can show, and the diagram view that shows it."""
 SIGNS = CONVENTIONS
 """The two loss conventions the toggle switches between (Network loss names), and their labels."""
 OUTPUT_DELTA = {"article": "δ(D0) = actual − predicted", "squared": "δ(D0) = predicted − actual"}
@@ -296,7 +295,7 @@ class Explorer(WidgetView):
         """Redraw the diagram (one PNG, remembered per settings) and the readout."""
         png = self._pngs.get(self.settings)
         if png is None:
-            self.diagram.show(self.trace, PHASES[self.phase])
+            self.diagram.label(self.trace, self.phase)
             png = self.diagram.to_png()
             self._pngs[self.settings] = png
             if len(self._pngs) > CACHE_SIZE // 4:

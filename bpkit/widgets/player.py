@@ -20,8 +20,6 @@ from bpkit.draw import lecture
 from bpkit.draw.diagram import NetworkDiagram
 from bpkit.widgets.view import WidgetView
 
-VIEWS = {"forward": "forward", "deltas": "backward", "update": "update"}
-"""The diagram view that goes with each phase."""
 INTERVAL_MS = 1800
 """How long Play stays on each computation."""
 
@@ -111,7 +109,7 @@ class StepPlayer(WidgetView):
         self.next_button.disabled = index == total - 1
         png = self._pngs.get(index)
         if png is None:
-            self.diagram.show(self.trace, VIEWS[self.phase], self.sample, highlight=step.name)
+            self.diagram.label(self.trace, self.phase, self.sample, highlight=step.name)
             png = self._pngs[index] = self.diagram.to_png()
         self.image.value = png
 

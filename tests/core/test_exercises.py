@@ -131,13 +131,13 @@ def test_prediction_question_answer_and_correct_sign():
 
 def test_solution_is_built_from_the_steps_computations():
     setting = changed_setting()
-    trace = setting.net.copy().step(setting.x, setting.y, setting.lr)
+    trace = setting.net.preview_step(setting.x, setting.y, setting.lr)
     q = new_weight_question(setting, "w(Z2->D0)")
     for kind in ("gradient", "update"):
-        line = steps.explain(trace, "w(Z2->D0)", "update", kind=kind).substituted
+        line = steps.explain(trace, "update", "w(Z2->D0)", kind=kind).substituted
         rhs = line.split("= ", 1)[1]
         assert rhs in q.solution
-    assert steps.explain(trace, "D0", "deltas").formula.split(" = ", 1)[1] in q.solution
+    assert steps.explain(trace, "deltas", "D0").formula.split(" = ", 1)[1] in q.solution
     assert q.solution.startswith("$$") and r"\begin{aligned}" in q.solution
 
 
@@ -196,7 +196,7 @@ def test_every_kind_accepts_its_own_answer(kind):
 def test_tanh_setting_question():
     setting = random_setting(3, activation="tanh")
     q = forward_question(setting, "Z1")
-    trace = setting.net.copy().step(setting.x, setting.y, setting.lr)
+    trace = setting.net.preview_step(setting.x, setting.y, setting.lr)
     assert q.answer == trace.units["Z1"].z[0]
     assert r"\tanh" in q.solution
 

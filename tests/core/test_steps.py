@@ -75,34 +75,34 @@ def test_teaching_order_and_counts():
 
 def test_article_numbers_in_the_worked_lines():
     trace = article_trace("article")
-    z1 = steps.explain(trace, "Z1", "forward", kind="weighted sum")
+    z1 = steps.explain(trace, "forward", "Z1", kind="weighted sum")
     assert z1.substituted == r"a_{Z_{1}} = 1 \cdot 1 + 1 \cdot 0 + 1 \cdot 0 = 1"
     assert z1.formula.startswith(r"a_{Z_{1}} = w_{X_{0} \to Z_{1}} \cdot X_{0}")
-    d0 = steps.explain(trace, "D0", "forward")
+    d0 = steps.explain(trace, "forward", "D0")
     assert d0.kind == "activation" and d0.value == 4
-    delta = steps.explain(trace, "D0", "deltas")
+    delta = steps.explain(trace, "deltas", "D0")
     assert delta.value == -4
     assert "y - z_{D_{0}}" in delta.formula
     assert delta.substituted == r"\delta_{D_{0}} = \left(0 - 4\right) \cdot 1 = -4"
-    hidden = steps.explain(trace, "Z1", "deltas")
+    hidden = steps.explain(trace, "deltas", "Z1")
     assert hidden.substituted == r"\delta_{Z_{1}} = 1 \cdot 1 \cdot (-4) = -4"
-    update = steps.explain(trace, "w(X0->Z1)", "update")
+    update = steps.explain(trace, "update", "w(X0->Z1)")
     assert update.substituted.endswith(r":= 1 - 0.1 \cdot (-4) = 1.4")
     assert r"\alpha" in update.formula and ":=" in update.formula
-    gradient = steps.explain(trace, "w(Z1->D0)", "update", kind="gradient")
+    gradient = steps.explain(trace, "update", "w(Z1->D0)", kind="gradient")
     assert gradient.value == -4
     assert gradient.substituted.endswith(r"= 1 \cdot (-4) = -4")
 
 
 def test_correct_sign_numbers():
     trace = article_trace("squared")
-    delta = steps.explain(trace, "D0", "deltas")
+    delta = steps.explain(trace, "deltas", "D0")
     assert "z_{D_{0}} - y" in delta.formula
     assert delta.substituted == r"\delta_{D_{0}} = \left(4 - 0\right) \cdot 1 = 4"
-    update = steps.explain(trace, "w(Z2->D0)", "update")
+    update = steps.explain(trace, "update", "w(Z2->D0)")
     assert math.isclose(update.value, 0.6)
     assert update.substituted.endswith(r"= 1 - 0.1 \cdot 4 = 0.6")
-    unchanged = steps.explain(trace, "w(X1->Z3)", "update")
+    unchanged = steps.explain(trace, "update", "w(X1->Z3)")
     assert unchanged.value == 1
     assert unchanged.substituted.endswith(r":= 1 - 0.1 \cdot 0 = 1")
 
@@ -114,15 +114,15 @@ def test_tanh_sigmoid_values_and_numbers(sample):
     for phase in steps.PHASES:
         for c in steps.computations(trace, phase, sample):
             assert c.value == expected_value(trace, c, sample)
-    a_z1 = steps.explain(trace, "Z1", "forward", sample, kind="weighted sum")
+    a_z1 = steps.explain(trace, "forward", "Z1", sample, kind="weighted sum")
     weights = trace.old_weights[0][0]
     inputs = [1.0, *trace.inputs[sample]]
     for w, x in zip(weights, inputs):
         assert f"{latex_number(w)} \\cdot {latex_number(x)}" in a_z1.substituted
-    z1 = steps.explain(trace, "Z1", "forward", sample)
+    z1 = steps.explain(trace, "forward", "Z1", sample)
     assert r"\tanh" in z1.formula and latex_number(trace.units["Z1"].a[sample]).strip("()") in (
         z1.substituted)
-    d1 = steps.explain(trace, "D1", "deltas", sample)
+    d1 = steps.explain(trace, "deltas", "D1", sample)
     assert "y_{1}" in d1.formula
     assert latex_number(trace.targets[sample, 1]) in d1.substituted
 
@@ -142,7 +142,7 @@ def test_worked_arithmetic_reproduces_the_value():
 
 def test_batch_gradient_is_the_mean():
     trace = tanh_sigmoid_trace()
-    c = steps.explain(trace, "w(X1->Z2)", "update", kind="gradient")
+    c = steps.explain(trace, "update", "w(X1->Z2)", kind="gradient")
     assert r"\frac{1}{4}" in c.formula and r"\frac{1}{4}" in c.substituted
     link = trace.links["w(X1->Z2)"]
     assert c.value == link.gradient
@@ -214,10 +214,10 @@ def test_bad_sample(sample):
 def test_bad_name_and_kind():
     trace = article_trace("article")
     with pytest.raises(BpkitError, match="names are D0, Z1, Z2, Z3"):
-        steps.explain(trace, "X1", "deltas")
+        steps.explain(trace, "deltas", "X1")
     with pytest.raises(BpkitError, match="unknown kind"):
-        steps.explain(trace, "Z1", "forward", kind="sum")
+        steps.explain(trace, "forward", "Z1", kind="sum")
     with pytest.raises(BpkitError, match="kinds are activation, weighted sum"):
-        steps.explain(trace, "Z1", "forward", kind="delta")
+        steps.explain(trace, "forward", "Z1", kind="delta")
     with pytest.raises(BpkitError, match="no computations"):
         steps.aligned([])

@@ -6,7 +6,7 @@ import io
 import numpy as np
 import pytest
 
-from bpkit import XOR_X, XOR_Y, Network, article_network
+from bpkit import XOR_X, XOR_Y, BpkitError, Network, article_network
 
 
 @pytest.fixture
@@ -35,30 +35,29 @@ def test_batch_trace_averages_per_sample_products():
     assert batch.n_samples == 4
     for link in batch.links.values():
         assert link.gradient == pytest.approx(float(np.mean(link.source_z * link.target_delta)))
-    _, rows = batch.unit_table()
-    assert len(rows) == 4 * len(batch.units)
+    assert len(batch.table("units").rows) == 4 * len(batch.units)
 
 
 def test_csv_round_trips_every_number(trace):
-    rows = list(csv.DictReader(io.StringIO(trace.to_csv("links"))))
+    rows = list(csv.DictReader(io.StringIO(trace.table("links").to_csv())))
     assert len(rows) == 13
     for row in rows:
         link = trace.links[row["link"]]
         assert float(row["gradient"]) == link.gradient
         assert float(row["old weight"]) == link.old and float(row["new weight"]) == link.new
-    units = list(csv.DictReader(io.StringIO(trace.to_csv("units"))))
+    units = list(csv.DictReader(io.StringIO(trace.table("units").to_csv())))
     by_name = {row["unit"]: row for row in units}
     assert by_name["X0"]["delta"] == "" and float(by_name["D0"]["a"]) == trace.units["D0"].a[0]
 
 
 def test_latex_table_for_handouts(trace):
-    text = trace.to_latex("links")
+    text = trace.table("links").to_latex()
     assert text.startswith(r"\begin{tabular}{lrrr}") and text.rstrip().endswith(r"\end{tabular}")
     assert r"w(X0$\to$Z1) & $-4$ & $1$ & $1.4$ \\" in text
     assert text.count(r"\\") == 14
-    assert r"$\delta$" in trace.to_latex("units")
-    with pytest.raises(ValueError, match="'units' or 'links'"):
-        trace.to_latex("weights")
+    assert r"$\delta$" in trace.table("units").to_latex()
+    with pytest.raises(BpkitError, match="'units' or 'links'"):
+        trace.table("weights")
 
 
 def test_general_names_for_other_sizes():

@@ -11,9 +11,10 @@ from matplotlib.figure import Figure
 from bpkit import XOR_X, XOR_Y, BpkitError, Network, article_network
 from bpkit.core.article import ALPHA
 from bpkit.core.fmt import number
+from bpkit.core.naming import PHASES
 from bpkit.draw.diagram import CHANGED, HIGHLIGHT, UNCHANGED, NetworkDiagram, draw
 
-VIEWS = ("forward", "backward", "update")
+VIEWS = PHASES
 
 
 def article_step(loss="article"):
@@ -46,7 +47,7 @@ def test_forward_view_labels_weights_and_each_units_a_and_z():
     trace = article_step()
     hidden, h, *_ = numpy_article_step("article")
     diagram = NetworkDiagram(trace.unit_names)
-    diagram.show(trace, "forward")
+    diagram.label(trace, "forward")
     assert len(diagram.link_labels) == 13
     for name, link in trace.links.items():
         assert diagram.link_labels[name].get_text() == number(link.old) == "1"
@@ -66,7 +67,7 @@ def test_backward_view_labels_deltas_and_none_for_input_and_bias(sign):
     trace = article_step(sign)
     _, _, d_out, d_hidden, *_ = numpy_article_step(sign)
     diagram = NetworkDiagram(trace.unit_names)
-    diagram.show(trace, "backward")
+    diagram.label(trace, "deltas")
     assert diagram.unit_labels["D0"].get_text() == f"D0\nδ = {number(d_out)}"
     for k, delta in enumerate(d_hidden, start=1):
         assert diagram.unit_labels[f"Z{k}"].get_text() == f"Z{k}\nδ = {number(delta)}"
@@ -82,7 +83,7 @@ def test_update_view_labels_old_to_new_and_highlights_exactly_the_changed_links(
     trace = article_step(sign)
     *_, new1, new2 = numpy_article_step(sign)
     diagram = NetworkDiagram(trace.unit_names)
-    diagram.show(trace, "update")
+    diagram.label(trace, "update")
     expected = {}
     for j, target in enumerate(["Z1", "Z2", "Z3"]):
         for i, source in enumerate(["X0", "X1", "X2"]):
@@ -108,25 +109,25 @@ def test_update_view_labels_old_to_new_and_highlights_exactly_the_changed_links(
 def test_highlight_marks_one_unit_or_link_and_moves_with_each_call():
     trace = article_step()
     diagram = NetworkDiagram(trace.unit_names)
-    diagram.show(trace, "update", highlight="X1->Z2")
+    diagram.label(trace, "update", highlight="X1->Z2")
     assert diagram.highlighted == "w(X1->Z2)"
     highlighted = [n for n, line in diagram.links.items()
                    if to_rgba(line.get_color()) == to_rgba(HIGHLIGHT["color"])]
     assert highlighted == ["w(X1->Z2)"]
-    diagram.show(trace, "forward", highlight="Z3")
+    diagram.label(trace, "forward", highlight="Z3")
     assert diagram.highlighted == "Z3"
     assert not any(to_rgba(line.get_color()) == to_rgba(HIGHLIGHT["color"])
                    for line in diagram.links.values())
     edges = {n: to_rgba(t.get_bbox_patch().get_edgecolor())
              for n, t in diagram.unit_labels.items()}
     assert [n for n, c in edges.items() if c == to_rgba(HIGHLIGHT["color"])] == ["Z3"]
-    diagram.show(trace, "forward", highlight="w(X0->Z1)")
+    diagram.label(trace, "forward", highlight="w(X0->Z1)")
     assert diagram.highlighted == "w(X0->Z1)"
     assert not any(c == to_rgba(HIGHLIGHT["color"])
                    for c in (to_rgba(t.get_bbox_patch().get_edgecolor())
                              for t in diagram.unit_labels.values()))
     with pytest.raises(BpkitError, match="Z9"):
-        diagram.show(trace, "forward", highlight="Z9")
+        diagram.label(trace, "forward", highlight="Z9")
 
 
 def test_show_updates_in_place_without_new_figures_or_artists():
@@ -136,7 +137,7 @@ def test_show_updates_in_place_without_new_figures_or_artists():
               len(diagram.figure.axes))
     first = {n: t for n, t in diagram.link_labels.items()}
     for view, highlight in itertools.product(VIEWS, [None, "Z1", "w(Z0->D0)"]):
-        diagram.show(trace, view, highlight=highlight)
+        diagram.label(trace, view, highlight=highlight)
         diagram.to_png()
     assert (len(diagram.axes.texts), len(diagram.axes.lines), len(diagram.axes.patches),
             len(diagram.figure.axes)) == counts
@@ -149,12 +150,12 @@ def test_png_changes_with_the_view_and_the_numbers():
     diagram = NetworkDiagram(trace.unit_names)
     images = []
     for view in VIEWS:
-        diagram.show(trace, view)
+        diagram.label(trace, view)
         images.append(diagram.to_png())
     assert all(png.startswith(b"\x89PNG") for png in images)
     assert len(set(images)) == 3
     other = Network([2, 3, 1], weights="random", seed=1).step(XOR_X[:1], XOR_Y[:1], ALPHA)
-    diagram.show(other, "update")
+    diagram.label(other, "update")
     assert diagram.to_png() != images[2]
 
 
@@ -191,7 +192,7 @@ def test_article_labels_do_not_overlap_in_any_view(large):
     trace = article_step()
     diagram = NetworkDiagram(trace.unit_names, large=large)
     for view in VIEWS:
-        diagram.show(trace, view)
+        diagram.label(trace, view)
         assert overlaps(diagram) == ([], []), view
 
 
@@ -203,7 +204,7 @@ def test_long_labels_on_the_seed_net_do_not_overlap(seed):
     trace = Network([2, 3, 1], weights=weights, loss="squared").step(XOR_X[3:], XOR_Y[3:],
                                                                       0.0372)
     diagram = NetworkDiagram(trace.unit_names)
-    diagram.show(trace, "update")
+    diagram.label(trace, "update")
     assert max(len(t.get_text()) for t in diagram.link_labels.values()) >= 12
     assert overlaps(diagram) == ([], [])
 
@@ -217,7 +218,7 @@ def test_other_sizes_draw_every_link_and_label_it(sizes):
     n_links = sum((m + 1) * n for m, n in itertools.pairwise(sizes))
     assert len(diagram.links) == len(diagram.link_labels) == n_links == len(trace.links)
     for view in VIEWS:
-        diagram.show(trace, view, sample=2)
+        diagram.label(trace, view, sample=2)
         for name, link in trace.links.items():
             expected = (f"{number(link.old)} → {number(link.new)}" if view == "update"
                         else number(link.old))
@@ -238,13 +239,13 @@ def test_bias_units_look_different_from_the_others():
 def test_bad_input_is_refused_with_a_message():
     trace = article_step()
     diagram = NetworkDiagram(trace.unit_names)
-    with pytest.raises(BpkitError, match="view"):
-        diagram.show(trace, "sideways")
+    with pytest.raises(BpkitError, match="phase"):
+        diagram.label(trace, "sideways")
     with pytest.raises(BpkitError, match="sample"):
-        diagram.show(trace, "forward", sample=1)
+        diagram.label(trace, "forward", sample=1)
     other = Network([2, 2, 1]).step(XOR_X, XOR_Y, 0.1)
     with pytest.raises(BpkitError, match=r"\[2, 2, 1\]"):
-        diagram.show(other, "forward")
+        diagram.label(other, "forward")
     with pytest.raises(BpkitError, match="two layers"):
         NetworkDiagram([["X0"]])
 

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from bpkit import XOR_X, XOR_Y, BpkitError, Network
-from bpkit.draw.diagram import VIEWS, NetworkDiagram
+from bpkit.core.naming import PHASES as VIEWS
+from bpkit.draw.diagram import NetworkDiagram
 from bpkit.draw.frames import RENDER_RC, png_bytes
 from bpkit.widgets.explorer import Explorer
 
@@ -69,7 +70,7 @@ def test_fast_frames_equal_a_full_redraw_through_many_explorer_moves():
                 changes["sign"] = "squared"
             explorer.update(**changes)
             diagram = explorer.diagram
-            diagram.show(explorer.trace, diagram.view)  # the explorer may answer from its cache
+            diagram.label(explorer.trace, diagram.view)  # the explorer may answer from its cache
             fast = decoded(diagram.to_png())
             assert np.array_equal(fast, full_redraw(diagram)), (phase, k)
 
@@ -79,7 +80,7 @@ def test_fast_frames_follow_view_and_highlight_changes():
     diagram = NetworkDiagram(trace.unit_names)
     for view in [*VIEWS, *reversed(VIEWS)]:
         for highlight in (None, "Z2", "w(X0->Z1)", None):
-            diagram.show(trace, view, sample=1, highlight=highlight)
+            diagram.label(trace, view, sample=1, highlight=highlight)
             assert np.array_equal(decoded(diagram.to_png()), full_redraw(diagram))
 
 

@@ -255,7 +255,7 @@ def test_another_network_starts_from_its_own_weights_and_loss():
     explorer = Explorer("update", net=net)
     assert len(explorer.sliders) == 3 * 2 + 3
     assert explorer.sign_toggle.value == "squared"
-    expected = net.copy().step(XOR_X[:1], XOR_Y[:1], ALPHA)
+    expected = net.preview_step(XOR_X[:1], XOR_Y[:1], ALPHA)
     for name, link in expected.links.items():
         assert explorer.trace.links[name].new == pytest.approx(link.new, abs=1e-15)
     explorer.update(sample=3, sign="article")

@@ -1,0 +1,97 @@
+"""A table of numbers by the article's names: shown as HTML in a notebook, exported as CSV or LaTeX.
+
+Every number in it is written by ``bpkit.core.fmt.number`` when shown; exports keep full
+precision (CSV) or round to significant figures (LaTeX, for handouts).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bpkit.core.fmt import number
+
+
+@dataclass(frozen=True)
+class Table:
+    """A header and rows of names and numbers; None is an empty cell."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+
+    @classmethod
+    def of(cls, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
+        """A table from any header and rows (lists or tuples)."""
+        return cls(tuple(header), tuple(tuple(row) for row in rows))
+
+    def _repr_html_(self) -> str:
+        """The table as HTML for a notebook cell; numbers as learners read them."""
+        head = "".join(f"<th>{html.escape(str(h))}</th>" for h in self.header)
+        body = "".join("<tr>" + "".join(f"<td>{_html_cell(v)}</td>" for v in row) + "</tr>"
+                       for row in self.rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def __repr__(self) -> str:
+        widths = [max(len(_text_cell(v)) for v in column)
+                  for column in zip(self.header, *self.rows)]
+        lines = [[_text_cell(v).ljust(w) for v, w in zip(row, widths)]
+                 for row in (self.header, *self.rows)]
+        return "\n".join("  ".join(line).rstrip() for line in lines)
+
+    def to_csv(self) -> str:
+        """The table as CSV text: full precision, blank where there is no value."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.header)
+        for row in self.rows:
+            writer.writerow(["" if v is None else repr(float(v)) if _is_float(v) else v
+                             for v in row])
+        return out.getvalue()
+
+    def to_latex(self, digits: int = 4) -> str:
+        """The table as a LaTeX tabular for handouts (booktabs rules), numbers to ``digits``."""
+        text_columns = sum(1 for v in self.rows[0] if not _is_number(v)) if self.rows else 1
+        align = "l" * text_columns + "r" * (len(self.header) - text_columns)
+        lines = [rf"\begin{{tabular}}{{{align}}}", r"\toprule",
+                 " & ".join(_latex_text(str(h)) for h in self.header) + r" \\", r"\midrule"]
+        lines += [" & ".join(_latex_cell(v, digits) for v in row) + r" \\" for row in self.rows]
+        lines += [r"\bottomrule", r"\end{tabular}"]
+        return "\n".join(lines) + "\n"
+
+
+def _is_float(value: object) -> bool:
+    return isinstance(value, (float, np.floating))
+
+
+def _is_number(value: object) -> bool:
+    return value is None or (isinstance(value, (int, float, np.number))
+                             and not isinstance(value, bool))
+
+
+def _text_cell(value: object) -> str:
+    if value is None:
+        return ""
+    return number(float(value)) if _is_float(value) else str(value)
+
+
+def _html_cell(value: object) -> str:
+    return html.escape(_text_cell(value))
+
+
+def _latex_text(text: str) -> str:
+    r"""A header or name as LaTeX: arrows become \to, delta becomes \delta."""
+    return text.replace("->", r"$\to$").replace("delta", r"$\delta$")
+
+
+def _latex_cell(value: object, digits: int) -> str:
+    """One table cell as LaTeX: numbers rounded to ``digits`` significant figures."""
+    if value is None:
+        return ""
+    if _is_float(value):
+        return f"${float(value):.{digits}g}$"
+    return _latex_text(str(value))
