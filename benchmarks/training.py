@@ -19,12 +19,13 @@ EPOCHS = 10_000
 LR = 0.1
 SIZES = (2, 3, 1)
 AGREE = 1e-9
-TARGETS = {"micrograd": 25.0, "pytorch": 10.0}
+TARGETS = {"micrograd": 15.0, "pytorch": 10.0}
 """bpkit must be at least this many times faster than each peer."""
 MODULES = {"micrograd": "micrograd", "pytorch": "torch"}
 """Each peer's importable module (from the ``bench`` extra)."""
-FLOOR_RATIO = 1.5
-"""bpkit may take at most this many times as long as the hand-fused loop."""
+FLOOR_RATIO = 2.0
+"""bpkit may take at most this many times as long as the hand-fused loop (issue 8: the one
+readable backprop is worth the last third of the speed)."""
 
 Weights = list[np.ndarray]
 Trainer = Callable[[Weights, str, int], Weights]
@@ -38,7 +39,7 @@ def start(hidden: str) -> Weights:
 
 
 def train_bpkit(weights: Weights, hidden: str, epochs: int) -> Weights:
-    """Train with bpkit's own loop, Network.train."""
+    """Train with bpkit's own loop, Network.train (one Network.backprop per epoch)."""
     net = Network(list(SIZES), activation=hidden, loss="squared", weights=weights)
     net.train(XOR_X, XOR_Y, LR, epochs)
     return net.weights

@@ -37,9 +37,10 @@ from bpkit.core import (
 )
 
 __all__ = [
-    "ACTIVATIONS", "ALPHA", "ANSWER_TOLERANCE", "CONVENTIONS", "LOSSES", "XOR_X", "XOR_Y",
+    "ACTIVATIONS", "ALPHA", "ANSWER_TOLERANCE", "CONVENTIONS", "LOSSES", "PHASES", "XOR_X", "XOR_Y",
     "BpkitError", "History", "Link", "Network", "Question", "Setting", "StepTrace",
-    "SymbolicNetwork", "Unit", "article_network", "delta_question", "derive",
+    "SymbolicNetwork", "Table", "Unit", "article_network", "delta_question", "derive",
     "finite_difference_gradients", "forward_question", "new_weight_question", "number",
     "parse_answer", "prediction_question", "random_question", "random_setting", "steps",
+    "train_at_rates",
 ]

@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import common
 import explorer_update
 import run
+import suite_time
 import symbolic_scaling
 import training
 
@@ -85,3 +86,18 @@ def test_the_machine_is_described():
     facts = "\n".join(common.machine())
     for word in ("date:", "nproc", "CPU:", "Python", "numpy"):
         assert word in facts
+
+
+def test_the_import_row_says_matplotlib_and_ipywidgets_were_not_loaded():
+    row = suite_time.import_row(repeats=1)
+    assert row.met is True
+    assert row.value.endswith("matplotlib and ipywidgets not loaded")
+    assert float(row.value.split(" s;")[0]) > 0
+
+
+def test_the_import_row_fails_when_a_heavy_module_was_loaded(monkeypatch):
+    monkeypatch.setattr(suite_time, "import_bpkit", lambda repeats: (0.25, ["matplotlib"]))
+    row = suite_time.import_row(repeats=3)
+    assert row.met is False and row.verdict == "NO"
+    assert row.value == "0.25 s; loaded matplotlib"
+    assert "median of 3" in row.measure

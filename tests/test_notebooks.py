@@ -99,3 +99,14 @@ def test_ends_with_check_yourself_and_a_link_to_the_next(path):
     index = EXPECTED.index(path.stem)
     if index + 1 < len(EXPECTED):
         assert f"({EXPECTED[index + 1]}.ipynb)" in last
+
+
+PUBLIC_FACES = {"bpkit", "bpkit.draw", "bpkit.widgets"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_import_only_the_public_faces(path):
+    """Notebooks use bpkit, bpkit.draw and bpkit.widgets, never an inner file."""
+    for cell in cells(path, "code"):
+        for module in re.findall(r"(?m)^\s*(?:from|import)\s+(bpkit[\w.]*)", source(cell)):
+            assert module in PUBLIC_FACES, f"{path.name} imports {module}"

@@ -21,14 +21,17 @@ from bpkit.core.exercises import (
 from bpkit.core.fmt import number
 from bpkit.core.functions import ACTIVATIONS, LOSSES
 from bpkit.core.gradcheck import finite_difference_gradients
-from bpkit.core.network import History, Network
+from bpkit.core.naming import PHASES
+from bpkit.core.network import History, Network, train_at_rates
 from bpkit.core.symbolic import SymbolicNetwork, derive
+from bpkit.core.table import Table
 from bpkit.core.trace import Link, StepTrace, Unit
 
 __all__ = [
-    "ACTIVATIONS", "ALPHA", "ANSWER_TOLERANCE", "CONVENTIONS", "LOSSES", "XOR_X", "XOR_Y",
+    "ACTIVATIONS", "ALPHA", "ANSWER_TOLERANCE", "CONVENTIONS", "LOSSES", "PHASES", "XOR_X", "XOR_Y",
     "BpkitError", "History", "Link", "Network", "Question", "Setting", "StepTrace",
-    "SymbolicNetwork", "Unit", "article_network", "delta_question", "derive",
+    "SymbolicNetwork", "Table", "Unit", "article_network", "delta_question", "derive",
     "finite_difference_gradients", "forward_question", "new_weight_question", "number",
     "parse_answer", "prediction_question", "random_question", "random_setting", "steps",
+    "train_at_rates",
 ]

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from bpkit.core import steps
+from bpkit.core import naming, steps
 from bpkit.core.article import SIZES, XOR_X, XOR_Y
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import latex_number, number
@@ -146,14 +146,12 @@ def random_setting(seed: int, loss: str = "squared", activation: str = "identity
 def weights_table(net: Network) -> str:
     """The weights as an HTML table: one row per receiving unit, one column per source unit."""
     rows = []
-    for layer, names in enumerate(net.link_names):
+    for layer, weights in enumerate(net.weights):
         sources = net.unit_names[layer]
         header = "".join(f"<th>${unit_latex(s)}$</th>" for s in sources)
         rows.append(f"<tr><th>into</th>{header}</tr>")
-        for row, links in enumerate(names):
-            target = links[0].split("->")[1][:-1]
-            cells = "".join(f"<td>${latex_number(net.weights[layer][row, col])}$</td>"
-                            for col in range(len(links)))
+        for target, row in zip(naming.target_names(net.sizes, layer + 1), weights):
+            cells = "".join(f"<td>${latex_number(w)}$</td>" for w in row)
             rows.append(f"<tr><th>${unit_latex(target)}$</th>{cells}</tr>")
     return "<table>" + "".join(rows) + "</table>"
 
@@ -161,7 +159,8 @@ def weights_table(net: Network) -> str:
 def _describe(setting: Setting) -> str:
     """The setting in words: activation, loss convention, sample, target, alpha, weights."""
     net = setting.net
-    inputs = ", ".join(f"$X_{{{i + 1}}} = {latex_number(v)}$" for i, v in enumerate(setting.x[0]))
+    inputs = ", ".join(f"${unit_latex(name)} = {latex_number(v)}$"
+                       for name, v in zip(net.unit_names[0][1:], setting.x[0]))
     targets = ", ".join(latex_number(v) for v in setting.y[0])
     sign = {"squared": "squared error, delta(D0) = predicted - actual",
             "article": "the article's sign, delta(D0) = actual - predicted"}.get(
@@ -255,13 +254,14 @@ def delta_question(setting: Setting, unit: str = "Z1") -> Question:
 
 
 def new_weight_question(setting: Setting, link: str = "w(X0->Z1)") -> Question:
-    """Ask for the weight on ``link`` after one step of gradient descent."""
+    """Ask for the weight on ``link`` ('w(X0->Z1)' or 'X0->Z1') after one step."""
     trace = setting.trace()
-    if link not in trace.links:
+    name = naming.link_key(link)
+    if name not in trace.links:
         raise BpkitError(f"no link named {link!r}: links are {', '.join(trace.links)}")
-    found = trace.links[link]
-    gradient = steps.explain(trace, "update", link, kind="gradient")
-    update = steps.explain(trace, "update", link)
+    found = trace.links[name]
+    gradient = steps.explain(trace, "update", name, kind="gradient")
+    update = steps.explain(trace, "update", name)
     source_lines = ([c for c in steps.computations(trace, "forward") if c.name == found.source]
                     if trace.units[found.source].a is not None else [])
     deltas = steps.computations(trace, "deltas")
@@ -317,11 +317,12 @@ def random_question(seed: int, kind: str | None = None) -> Question:
     rng = random.Random(seed)
     setting = random_setting(rng.randrange(2**31))
     kind = kind or rng.choice(list(BUILDERS))
+    hidden, output = (naming.target_names(SIZES, layer) for layer in (1, 2))
     if kind == "forward":
-        return forward_question(setting, rng.choice(["Z1", "Z2", "Z3", "D0"]))
+        return forward_question(setting, rng.choice(hidden + output))
     if kind == "delta":
-        return delta_question(setting, rng.choice(["D0", "Z1", "Z2", "Z3"]))
+        return delta_question(setting, rng.choice(output + hidden))
     if kind == "new weight":
-        return new_weight_question(setting, rng.choice(list(setting.net.link_names[0][0])
-                                                       + list(setting.net.link_names[1][0])))
+        into_first = [link for rows in setting.net.link_names for link in rows[0]]
+        return new_weight_question(setting, rng.choice(into_first))
     return prediction_question(setting)

@@ -27,16 +27,12 @@ NumericFn = Callable[..., np.ndarray]
 
 
 def _numeric(expr: sp.Expr, *args: sp.Symbol) -> NumericFn:
-    """Turn a sympy expression into a numpy function that always returns an array.
+    """Turn a sympy expression into a numpy function of its symbols.
 
-    A constant expression (the derivative of the identity is 1) still broadcasts to the shape
-    of its first argument.
+    A constant expression (the identity's derivative is 1) gives that number as a float, which
+    multiplies an array like an array of that constant would.
     """
-    fn = sp.lambdify(args, expr, "numpy")
-    if expr.free_symbols & set(args):
-        return fn
-    constant = float(expr)
-    return lambda first, *_: np.full(np.shape(first), constant)
+    return sp.lambdify(args, sp.Float(expr) if expr.is_number else expr, "numpy")
 
 
 @dataclass(frozen=True)

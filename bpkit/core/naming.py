@@ -7,6 +7,7 @@ like Z1_3. Every layer but the output has a bias unit, numbered 0, whose activat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bpkit.core.errors import BpkitError
@@ -57,13 +58,16 @@ def link_key(link: str) -> str:
     return link_name(source, target)
 
 
+_LINK = re.compile(r"w\((\w+)->(\w+)\)|(\w+)->(\w+)")
+"""A link name: 'w(X0->Z1)' or 'X0->Z1', unit names made of letters, digits and '_'."""
+
+
 def parse_link(link: object) -> tuple[str, str]:
     """The source and target unit of a link named 'w(X0->Z1)' or 'X0->Z1'."""
-    text = link if isinstance(link, str) else ""
-    inner = text[2:-1] if text.startswith("w(") and text.endswith(")") else text
-    source, arrow, target = inner.partition("->")
-    if not (arrow and source and target) or "->" in target:
+    found = _LINK.fullmatch(link) if isinstance(link, str) else None
+    if found is None:
         raise BpkitError(f"{link!r} is not a link name: write one as 'w(X0->Z1)' or 'X0->Z1'")
+    source, target = (found[1], found[2]) if found[1] else (found[3], found[4])
     return source, target
 
 

@@ -1,11 +1,14 @@
-"""The network: a fully connected net with bias units, trained by backpropagation in numpy."""
+"""The network: a fully connected net with bias units, trained by backpropagation in numpy.
+
+``Network.backprop`` is the algorithm, once: ``loss``, ``gradients``, ``step`` and ``train``
+all call it. Everything else in this file checks input, keeps weights, or records a run.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -13,9 +16,15 @@ from bpkit.core import functions, naming, validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.functions import Activation, Loss
 from bpkit.core.symbolic import SymbolicNetwork, derive
+from bpkit.core.table import Table
 from bpkit.core.trace import StepTrace
 
 WeightsSpec = float | str | Sequence[object]
+Arrays = list[np.ndarray]
+"""One array per layer: weights, gradients, or a, z or deltas for a batch."""
+
+TABLE_ROWS = 10
+"""``History.table`` shows about this many evenly spaced epochs of a long run, plus the last."""
 
 
 @dataclass
@@ -29,7 +38,7 @@ class History:
     epochs_requested: int
     diverged_at: int | None = None
     """The epoch whose update made the loss infinite or NaN; the weights are from before it."""
-    snapshots: list[tuple[int, list[np.ndarray]]] = field(default_factory=list)
+    snapshots: list[tuple[int, Arrays]] = field(default_factory=list)
 
     @property
     def epochs_run(self) -> int:
@@ -53,42 +62,57 @@ class History:
     def __str__(self) -> str:
         return self.message
 
+    def table(self) -> Table:
+        """The loss by epoch as a table (columns epoch, loss).
+
+        A run of up to ``TABLE_ROWS`` epochs shows every epoch; a longer one shows about
+        ``TABLE_ROWS`` evenly spaced epochs from 0, plus the last epoch run.
+        """
+        last = self.epochs_run
+        spacing = max(1, math.ceil(last / TABLE_ROWS))
+        epochs = list(range(0, last + 1, spacing))
+        if epochs[-1] != last:
+            epochs.append(last)
+        return Table.of(["epoch", "loss"], [[epoch, self.losses[epoch]] for epoch in epochs])
+
+    def plot(self, label: str | None = None, log: bool = True) -> object:
+        """The loss per epoch of this run as a Figure (``bpkit.draw.plots.loss_curves``).
+
+        ``label`` names the curve (default: the learning rate). Loads matplotlib only when
+        called.
+        """
+        from bpkit.draw.plots import loss_curves
+
+        return loss_curves({f"lr = {self.lr:g}" if label is None else label: self}, log=log)
+
 
 @dataclass(slots=True)
-class _Pass:
-    """The arrays one forward and backward pass produced (internal)."""
+class Pass:
+    """What one backprop pass computed on a batch, layer by layer (see ``Network.backprop``)."""
 
-    a: list[np.ndarray]
-    z: list[np.ndarray]
+    a: Arrays
+    """Weighted sums per non-input layer, shape (n, units without bias)."""
+    z: Arrays
+    """Activations per layer, shape (n, units): the inputs first, the outputs h last."""
     loss: float
-    deltas: list[np.ndarray]
-    gradients: list[np.ndarray]
+    """J: the loss per sample summed over the outputs, averaged over the batch."""
+    deltas: Arrays
+    """dJ/da per non-input layer, shape (n, units without bias)."""
+    gradients: Arrays
+    """dJ/dw per weight array, shaped like ``Network.weights``: the batch mean."""
 
 
-@lru_cache(maxsize=16)
-def _ones(n: int) -> np.ndarray:
-    """A read-only column of n ones (shared: ``_with_bias`` copies it, never changes it)."""
-    column = np.ones((n, 1))
-    column.flags.writeable = False
-    return column
-
-
-@lru_cache(maxsize=16)
-def _count(n: int) -> np.ndarray:
-    """The batch size n as a 0-d array: numpy divides by it about twice as fast as by an int."""
-    return np.array(float(n))
-
-
-def _with_bias(z: np.ndarray) -> np.ndarray:
-    """Prepend the bias unit's constant activation 1 to every sample."""
-    return np.concatenate((_ones(z.shape[0]), z), axis=1)
+def update(weights: Sequence[np.ndarray], gradients: Sequence[np.ndarray],
+           lr: float) -> Arrays:
+    """Gradient descent's update, w := w - alpha * dJ/dw, as new arrays."""
+    return [w - lr * gradient for w, gradient in zip(weights, gradients)]
 
 
 class Network:
     """A layered network, e.g. ``Network([2, 3, 1])`` for the article's X0..X2 -> Z0..Z3 -> D0.
 
     ``weights[l]`` has shape (units in layer l+1, units in layer l + 1): row j feeds the j-th
-    non-bias unit of layer l+1, column 0 is the bias weight. Weights may be one number (all equal,
+    non-bias unit of layer l+1, column 0 is the bias weight. Arrays may be one number (all equal,
     as in the article), explicit arrays, or ``"random"`` (uniform in [-1, 1], from ``seed``).
     """
 
@@ -107,12 +131,10 @@ class Network:
         if len(hidden) != n_hidden:
             raise BpkitError(f"activation lists {len(hidden)} name(s) but the network has "
                              f"{n_hidden} hidden layer(s): give one name or one per hidden layer")
-        self._acts: list[Activation] = [
+        self._activations: list[Activation] = [
             functions.activation(name) for name in [*hidden, output_activation]
         ]
         self._loss: Loss = functions.loss(loss)
-        self._linear = [act.formula == functions.a for act in self._acts]
-        """Per layer, whether f(a) = a: backprop then skips applying f and multiplying by f'."""
         self.unit_names = naming.unit_names(self.sizes)
         self._weights = self._initial_weights(weights, seed)
 
@@ -120,7 +142,7 @@ class Network:
     @property
     def activations(self) -> tuple[str, ...]:
         """Activation name per non-input layer (hidden layers, then the output layer)."""
-        return tuple(act.name for act in self._acts)
+        return tuple(act.name for act in self._activations)
 
     @property
     def loss_name(self) -> str:
@@ -147,7 +169,7 @@ class Network:
 
     # ----- weights -----------------------------------------------------------------------
     @property
-    def weights(self) -> list[np.ndarray]:
+    def weights(self) -> Arrays:
         """A copy of the weight arrays (assign a new list to change them)."""
         return [w.copy() for w in self._weights]
 
@@ -156,29 +178,32 @@ class Network:
         self._weights = self._checked_weights(value)
 
     def weight(self, link: str) -> float:
-        """One weight by its link name, e.g. ``net.weight("w(X0->Z1)")``."""
+        """One weight by its link name, 'w(X0->Z1)' or 'X0->Z1'."""
         layer, row, col = self._link_index(link)
         return float(self._weights[layer][row, col])
 
     def set_weight(self, link: str, value: float) -> None:
-        """Set one weight by its link name; a non-finite value is refused."""
+        """Set one weight by its link name ('w(X0->Z1)' or 'X0->Z1'); refuses a non-finite value."""
         layer, row, col = self._link_index(link)
-        number = validate.as_batch(value, 1, f"the value for {link}")
+        number = validate.as_batch(value, 1, f"the value for {naming.link_key(link)}")
         if number.size != 1:
-            raise BpkitError(f"the value for {link} must be one number; got {value!r:.60}")
+            raise BpkitError(f"the value for {naming.link_key(link)} must be one number; "
+                             f"got {value!r:.60}")
         updated = self.weights
         updated[layer][row, col] = number[0, 0]
         self._weights = updated
 
     def _link_index(self, link: str) -> tuple[int, int, int]:
+        """Where a link's weight sits: (layer, row, column) in ``weights``."""
+        key = naming.link_key(link)
         for layer, rows in enumerate(self.link_names):
             for row, names in enumerate(rows):
-                if link in names:
-                    return layer, row, names.index(link)
-        raise BpkitError(f"no link named {link!r}: names look like "
-                         f"{self.link_names[0][0][0]!r}")
+                if key in names:
+                    return layer, row, names.index(key)
+        raise BpkitError(f"no link named {key!r} in this network: names look like "
+                         f"{self.link_names[0][0][0]!r} or 'X0->Z1'")
 
-    def _initial_weights(self, spec: WeightsSpec, seed: int) -> list[np.ndarray]:
+    def _initial_weights(self, spec: WeightsSpec, seed: int) -> Arrays:
         if isinstance(spec, str):
             if spec != "random":
                 raise BpkitError(f"weights={spec!r} is not understood: give one number, "
@@ -192,7 +217,7 @@ class Network:
             return [np.full(shape, value) for shape in self.weight_shapes]
         return self._checked_weights(spec)
 
-    def _checked_weights(self, value: object) -> list[np.ndarray]:
+    def _checked_weights(self, value: object) -> Arrays:
         shapes = self.weight_shapes
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
             raise BpkitError(f"weights must be a list of {len(shapes)} arrays with shapes "
@@ -221,25 +246,69 @@ class Network:
 
     def copy(self) -> Network:
         """An independent network with the same layout and weights."""
-        twin = Network.__new__(Network)
+        twin = type(self).__new__(type(self))
         twin.__dict__.update(self.__dict__)
         twin._weights = self.weights
         return twin
 
-    # ----- computing ---------------------------------------------------------------------
+    # ----- the algorithm -----------------------------------------------------------------
+    def forward(self, inputs: np.ndarray,
+                weights: Sequence[np.ndarray] | None = None) -> tuple[Arrays, Arrays]:
+        """The forward pass: per layer the weighted sums a = z_before @ W.T and z = f(a).
+
+        Returns (a, z). z[0] is the inputs and z[-1] the outputs h; every layer but the output
+        has its bias unit (activation 1) as column 0 of z. ``weights`` default to the network's.
+        """
+        weights = self._weights if weights is None else weights
+        ones = np.ones((len(inputs), 1))
+        a, z = [], [np.concatenate((ones, inputs), axis=1)]
+        last = len(weights) - 1
+        for layer, (w, act) in enumerate(zip(weights, self._activations)):
+            a.append(z[layer] @ w.T)
+            out = act.f(a[layer])
+            z.append(out if layer == last else np.concatenate((ones, out), axis=1))
+        return a, z
+
+    def backprop(self, inputs: np.ndarray, targets: np.ndarray,
+                 weights: Sequence[np.ndarray] | None = None) -> Pass:
+        """Backpropagation on a batch of n samples: the loss J, every delta, every gradient.
+
+        The forward pass gives a and z for each layer; then, from the output layer L back:
+
+        1. output delta:  delta_L = dJ/dh * f'(a_L)
+        2. hidden delta:  delta_l = f'(a_l) * (delta_(l+1) @ W_(l+1)[:, 1:])  (bias column dropped)
+        3. gradient:      dJ/dW_l = delta_l.T @ z_(l-1) / n  (the batch mean of delta * z)
+        4. update:        W_l := W_l - alpha * dJ/dW_l  (``update``, used by step and train)
+
+        J is each sample's loss summed over the outputs, averaged over the batch; sympy derives
+        dJ/dh and f' from their formulas (``bpkit.core.functions``). ``inputs`` (n, inputs) and
+        ``targets`` (n, outputs) are float arrays; ``weights`` default to the network's own.
+        """
+        weights = self._weights if weights is None else weights
+        f, n = self._activations, len(inputs)  # f[l - 1]: the activation of layer l = 1..L
+        a, z = self.forward(inputs, weights)  # a[l - 1] and z[l]: the sums and outputs of layer l
+        h = z[-1]
+        loss = float(self._loss.value(h, targets).sum()) / n
+        deltas = [self._loss.d_dh(h, targets) * f[-1].df(a[-1])]  # 1. output delta
+        for layer in range(len(weights) - 1, 0, -1):  # 2. hidden deltas, from the back
+            deltas.insert(0, f[layer - 1].df(a[layer - 1]) * (deltas[0] @ weights[layer][:, 1:]))
+        gradients = [delta.T @ z_before / n for delta, z_before in zip(deltas, z)]  # 3. gradients
+        return Pass(a, z, loss, deltas, gradients)
+
+    # ----- using it ----------------------------------------------------------------------
     def predict(self, X: object) -> np.ndarray:
         """The outputs h for inputs X (one sample or a batch), shape (n_samples, n_outputs)."""
         inputs = validate.as_batch(X, self.sizes[0], "X (the inputs)")
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._forward(self._weights, _with_bias(inputs))[1][-1]
+            return self.forward(inputs)[1][-1]
 
     def loss(self, X: object, Y: object) -> float:
         """The loss J over a batch: summed over outputs, averaged over samples."""
-        return self._pass(X, Y).loss
+        return self._checked_backprop(*self._samples(X, Y)).loss
 
-    def gradients(self, X: object, Y: object) -> list[np.ndarray]:
+    def gradients(self, X: object, Y: object) -> Arrays:
         """dJ/dw for every weight, shaped like ``weights``, averaged over the batch."""
-        return self._pass(X, Y).gradients
+        return self._checked_backprop(*self._samples(X, Y)).gradients
 
     def preview_step(self, X: object, Y: object, lr: float) -> StepTrace:
         """The trace of one step on a batch, leaving this network's weights as they are."""
@@ -248,11 +317,11 @@ class Network:
     def step(self, X: object, Y: object, lr: float) -> StepTrace:
         """One gradient-descent update w := w - lr * dJ/dw on a batch; returns its trace."""
         rate = validate.positive_number(lr, "the learning rate (alpha)")
-        inputs, targets = validate.samples(X, Y, self.sizes[0], self.sizes[-1])
-        done = self._checked_pass(self._weights, inputs, targets)
-        new = [w - rate * g for w, g in zip(self._weights, done.gradients)]
+        inputs, targets = self._samples(X, Y)
+        done = self._checked_backprop(inputs, targets)
+        new = update(self._weights, done.gradients, rate)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            after = self._backprop(new, _with_bias(inputs), targets, need_gradients=False)
+            after = self.backprop(inputs, targets, new)
         trace = StepTrace(
             unit_names=self.unit_names, activations=self.activations, loss_name=self.loss_name,
             lr=rate, inputs=inputs, targets=targets, a=done.a, z=done.z, deltas=done.deltas,
@@ -289,142 +358,69 @@ class Network:
                              f"time); got {mode!r}")
         every = None if snapshot_every is None else validate.positive_int(snapshot_every,
                                                                           "snapshot_every")
-        inputs, targets = validate.samples(X, Y, self.sizes[0], self.sizes[-1])
+        inputs, targets = self._samples(X, Y)
+        done = self._checked_backprop(inputs, targets)
+        history = History([done.loss], rate, mode, total)
         weights = self._weights
-        current = self._checked_pass(weights, inputs, targets, need_gradients=mode == "batch")
-        history = History([current.loss], rate, mode, total)
         if every:
-            history.snapshots.append((0, [w.copy() for w in weights]))
-        first = _with_bias(inputs)  # the inputs never change: add their bias column once
-        step_size = np.array(rate)  # as a 0-d array it multiplies faster, to the same result
-        losses = history.losses
+            history.snapshots.append((0, self.weights))
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if mode == "batch":  # the weights after epoch 1; each epoch computes the next ones
-                following = [w - step_size * g for w, g in zip(weights, current.gradients)]
             for epoch in range(1, total + 1):
                 if mode == "batch":
-                    weights = following
-                    loss, following = self._descend(weights, first, targets, step_size)
+                    weights = update(weights, done.gradients, rate)
                 else:
-                    weights = self._online_epoch(weights, first, targets, step_size)
-                    loss = self._forward_loss(weights, first, targets)[2]
-                if not math.isfinite(loss):
+                    for i in range(len(inputs)):
+                        one = self.backprop(inputs[i:i + 1], targets[i:i + 1], weights)
+                        weights = update(weights, one.gradients, rate)
+                done = self.backprop(inputs, targets, weights)
+                if not math.isfinite(done.loss):
                     history.diverged_at = epoch
                     break
                 self._weights = weights
-                losses.append(loss)
+                history.losses.append(done.loss)
                 if every and epoch % every == 0:
-                    history.snapshots.append((epoch, [w.copy() for w in weights]))
+                    history.snapshots.append((epoch, self.weights))
                 if callback is not None and (epoch % callback_every == 0 or epoch == total):
-                    callback(epoch, loss)
+                    callback(epoch, done.loss)
         return history
 
-    def _online_epoch(self, weights: list[np.ndarray], first: np.ndarray,
-                      targets: np.ndarray, step_size: np.ndarray) -> list[np.ndarray]:
-        """One epoch of online training: a gradient step on each sample in turn."""
-        for i in range(first.shape[0]):
-            weights = self._descend(weights, first[i:i + 1], targets[i:i + 1], step_size)[1]
-        return weights
-
-    # ----- the algorithm -----------------------------------------------------------------
-    def _pass(self, X: object, Y: object) -> _Pass:
+    # ----- checks around the algorithm ---------------------------------------------------
+    def _samples(self, X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
+        """X and Y checked as arrays; a logistic loss also needs targets between 0 and 1."""
         inputs, targets = validate.samples(X, Y, self.sizes[0], self.sizes[-1])
-        return self._checked_pass(self._weights, inputs, targets)
-
-    def _checked_pass(self, weights: list[np.ndarray], inputs: np.ndarray, targets: np.ndarray,
-                      need_gradients: bool = True) -> _Pass:
-        """A pass on checked data, refusing a logistic loss outside its domain."""
         if self._loss.needs_unit_interval and ((targets < 0) | (targets > 1)).any():
             raise BpkitError("the logistic loss needs targets Y between 0 and 1")
+        return inputs, targets
+
+    def _checked_backprop(self, inputs: np.ndarray, targets: np.ndarray) -> Pass:
+        """``backprop`` at the current weights, refusing a logistic loss outside its domain."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            done = self._backprop(weights, _with_bias(inputs), targets, need_gradients)
-        if self._loss.needs_unit_interval:
-            h = done.z[-1]
-            if ((h <= 0) | (h >= 1)).any():
-                raise BpkitError(
-                    f"the logistic loss needs outputs strictly between 0 and 1, but the network "
-                    f"output {h.min():.6g}..{h.max():.6g} (output activation "
-                    f"{self._acts[-1].name!r}); use output_activation='sigmoid' or loss='squared'"
-                )
+            done = self.backprop(inputs, targets)
+        h = done.z[-1]
+        if self._loss.needs_unit_interval and ((h <= 0) | (h >= 1)).any():
+            raise BpkitError(
+                f"the logistic loss needs outputs strictly between 0 and 1, but the network "
+                f"output {h.min():.6g}..{h.max():.6g} (output activation "
+                f"{self._activations[-1].name!r}); use output_activation='sigmoid' or "
+                "loss='squared'"
+            )
         return done
 
-    def _forward(self, weights: list[np.ndarray],
-                 first: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Weighted sums a per non-input layer and activations z per layer (bias columns in).
 
-        ``first`` is the input layer's z: the inputs with the bias column of ones in front.
-        """
-        a, z = [], [first]
-        ones = _ones(first.shape[0])
-        last = len(weights) - 1
-        for layer, (w, act, linear) in enumerate(zip(weights, self._acts, self._linear)):
-            a.append(z[layer] @ w.T)
-            out = a[layer] if linear else act.f(a[layer])
-            z.append(out if layer == last else np.concatenate((ones, out), axis=1))
-        return a, z
-
-    def _forward_loss(self, weights: list[np.ndarray], first: np.ndarray,
-                      targets: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray], float]:
-        """The forward pass (a and z per layer) and the loss J over the batch."""
-        a, z = self._forward(weights, first)
-        per_output = self._loss.value(z[-1], targets)
-        if per_output.shape[1] > 1:  # summed over the outputs (one output: nothing to add)
-            per_output = np.add.reduce(per_output, axis=1)
-        return a, z, float(np.add.reduce(per_output, axis=None)) / first.shape[0]
-
-    def _output_delta(self, a: list[np.ndarray], z: list[np.ndarray],
-                      targets: np.ndarray) -> np.ndarray:
-        """The output layer's delta: d(objective)/dh * f'(a)."""
-        delta = self._loss.d_dh(z[-1], targets)
-        return delta if self._linear[-1] else delta * self._acts[-1].df(a[-1])
-
-    def _hidden_delta(self, delta: np.ndarray, weights: list[np.ndarray], a: list[np.ndarray],
-                      layer: int) -> np.ndarray:
-        """The delta of the hidden layer before ``layer``: f'(a) * sum(w * delta after it)."""
-        summed = delta @ weights[layer][:, 1:]
-        if self._linear[layer - 1]:
-            return summed
-        return self._acts[layer - 1].df(a[layer - 1]) * summed
-
-    def _backprop(self, weights: list[np.ndarray], first: np.ndarray, targets: np.ndarray,
-                  need_gradients: bool = True) -> _Pass:
-        """Forward pass, loss, then deltas by delta = f'(a) * sum(w * delta_next), gradients.
-
-        ``first`` is the inputs with their bias column (``_with_bias``), made once by a caller
-        that passes over the same inputs many times. Callers set ``np.errstate``. For f(a) = a
-        neither f nor f'(a) = 1 is applied, and the batch size divides as a 0-d array
-        (``_count``): both only save time, the numbers are the same.
-        """
-        a, z, total = self._forward_loss(weights, first, targets)
-        if not need_gradients:
-            return _Pass(a, z, total, [], [])
-        count = _count(first.shape[0])
-        last = len(weights) - 1
-        delta = self._output_delta(a, z, targets)
-        deltas, grads = [delta], [delta.T @ z[last] / count]
-        for layer in range(last, 0, -1):
-            delta = self._hidden_delta(delta, weights, a, layer)
-            deltas.append(delta)
-            grads.append(delta.T @ z[layer - 1] / count)
-        deltas.reverse()
-        grads.reverse()
-        return _Pass(a, z, total, deltas, grads)
-
-    def _descend(self, weights: list[np.ndarray], first: np.ndarray, targets: np.ndarray,
-                 step_size: np.ndarray) -> tuple[float, list[np.ndarray]]:
-        """One epoch of batch training: the loss at ``weights``, and the weights one step on.
-
-        The arithmetic of ``_backprop`` followed by w - step_size * gradient, for the hot
-        loop of ``train``: nothing is kept for a trace, and each layer's weights are stepped as
-        soon as its gradient is known.
-        """
-        a, z, total = self._forward_loss(weights, first, targets)
-        count = _count(first.shape[0])
-        last = len(weights) - 1
-        delta = self._output_delta(a, z, targets)
-        stepped = [weights[last] - step_size * (delta.T @ z[last] / count)]
-        for layer in range(last, 0, -1):
-            delta = self._hidden_delta(delta, weights, a, layer)
-            stepped.append(weights[layer - 1] - step_size * (delta.T @ z[layer - 1] / count))
-        stepped.reverse()
-        return total, stepped
+def train_at_rates(make_net: Callable[[], Network], X: object, Y: object,
+                   lrs: Sequence[float], epochs: int) -> dict[float, History]:
+    """Train a fresh network from ``make_net()`` at each learning rate; the History per rate."""
+    if isinstance(lrs, (str, bytes)) or not isinstance(lrs, Sequence) or not lrs:
+        raise BpkitError(f"lrs must be a non-empty list of learning rates such as "
+                         f"[0.01, 0.1, 0.5]; got {lrs!r:.60}")
+    rates = [validate.positive_number(lr, f"lrs[{i}] (a learning rate)")
+             for i, lr in enumerate(lrs)]
+    validate.positive_int(epochs, "epochs")
+    histories: dict[float, History] = {}
+    for rate in rates:
+        net = make_net()
+        if not isinstance(net, Network):
+            raise BpkitError(f"make_net must return a new Network; it returned "
+                             f"{type(net).__name__}")
+        histories[rate] = net.train(X, Y, rate, epochs)
+    return histories

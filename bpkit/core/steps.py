@@ -1,8 +1,9 @@
 r"""Every computation of a step, one at a time: its general formula, then the same with numbers.
 
 The formulas are sympy's (``bpkit.symbolic.derive``), printed once per network layout with a
-placeholder where each symbol stands. The worked form fills those places with the trace's numbers
-(``bpkit.fmt.latex_number``, negatives in parentheses) and ends with the result, e.g.
+numbered place where each symbol stands. The worked form fills those places with the trace's
+numbers (``SymbolicNetwork.symbol_values``, written by ``bpkit.fmt.latex_number``, negatives in
+parentheses) and ends with the result, e.g.
 ``a_{Z_{1}} = 1 \cdot 1 + 1 \cdot 0 + 1 \cdot 0 = 1``.
 """
 
@@ -14,17 +15,16 @@ from functools import cache
 
 import sympy as sp
 
-from bpkit.core import functions, naming
+from bpkit.core import naming, validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import latex_number
-from bpkit.core.naming import PHASES
 from bpkit.core.symbolic import SymbolicNetwork, derive
 from bpkit.core.trace import StepTrace
 
 KINDS = ("weighted sum", "activation", "delta", "gradient", "update")
 """What a single computation can be."""
 
-_SLOT = re.compile("⟦([^⟧]+)⟧")
+_SLOT = re.compile("⟦([0-9]+)⟧")
 _DOUBLE_PARENTHESES = re.compile(r"\\left\(\(([^()]*)\)( ?)\\right\)")
 
 
@@ -57,15 +57,20 @@ class _Template:
     operator: str
     formula: str
     slots: str
-    """The formula's right side with ⟦symbol name⟧ where each number goes."""
+    """The formula's right side with ⟦k⟧ where the number of ``symbols[k]`` goes."""
+    symbols: tuple[sp.Symbol, ...]
 
 
 # ----- printing sympy expressions ---------------------------------------------------------------
-def _print(names: dict[sp.Symbol, str], expr: sp.Expr, slots: bool = False) -> str:
-    """LaTeX for ``expr`` in the order it was built; with ``slots``, every symbol as ⟦name⟧."""
-    if slots:
-        names = {s: f"⟦{s.name}⟧" for s in expr.free_symbols}
+def _print(names: dict[sp.Symbol, str], expr: sp.Expr) -> str:
+    """LaTeX for ``expr`` in the order it was built, each symbol written as ``names`` says."""
     return sp.latex(expr, order="none", mul_symbol="dot", symbol_names=names)
+
+
+def _print_slots(expr: sp.Expr) -> tuple[str, tuple[sp.Symbol, ...]]:
+    """LaTeX for ``expr`` with ⟦k⟧ in place of its k-th symbol, and those symbols in order."""
+    symbols = tuple(sorted(expr.free_symbols, key=sp.default_sort_key))
+    return _print({s: f"⟦{k}⟧" for k, s in enumerate(symbols)}, expr), symbols
 
 
 def _product(*factors: sp.Expr) -> sp.Expr:
@@ -98,24 +103,9 @@ def _weighted_sum(sn: SymbolicNetwork, unit: str) -> sp.Expr:
     return _sum(*terms)
 
 
-def _output_delta(sn: SymbolicNetwork, unit: str, loss_name: str) -> sp.Expr:
-    """The output delta dJ/dh * f'(a): the loss's own factor, then f'(a)."""
-    k = naming.target_names(sn.sizes, len(sn.sizes) - 1).index(unit)
-    dj_dh = functions.loss(loss_name).output_gradient.subs(
-        {functions.h: sn.z[unit], functions.y: sn.targets[k]}, simultaneous=True)
-    return _product(dj_dh, _f_prime(sn, unit))
-
-
-def _hidden_delta(sn: SymbolicNetwork, unit: str) -> sp.Expr:
-    """The shortcut delta = f'(a) * sum(w * delta of the unit on the other end)."""
-    terms = [_product(w, sn.delta[t]) for w, s, t in sn.links.values() if s == unit]
-    return _product(_f_prime(sn, unit), _sum(*terms))
-
-
-def _f_prime(sn: SymbolicNetwork, unit: str) -> sp.Expr:
-    """f'(a) of a unit, as sympy derived it, at the unit's weighted sum."""
-    activation = sn.activations[sn.layer_of(unit) - 1]
-    return activation.derivative.subs(functions.a, sn.a[unit])
+def _delta(sn: SymbolicNetwork, unit: str) -> sp.Expr:
+    """The shortcut delta as the symbolic network writes it, factors in reading order."""
+    return _product(*sn.shortcut_terms(unit).factors(evaluate=False))
 
 
 def _gradient(sn: SymbolicNetwork, link: str) -> sp.Expr:
@@ -126,30 +116,25 @@ def _gradient(sn: SymbolicNetwork, link: str) -> sp.Expr:
 
 
 @cache
-def _templates(sizes: tuple[int, ...], activations: tuple[str, ...],
-               loss_name: str) -> dict[str, list[_Template]]:
+def _templates(sn: SymbolicNetwork) -> dict[str, list[_Template]]:
     """Every computation's LaTeX for one layout, by phase, in teaching order (printed once)."""
-    sn = derive(sizes, activations, loss_name)
     names = {**sn.latex_names, _ALPHA: r"\alpha"}
-    last = len(sizes) - 1
+    last = len(sn.sizes) - 1
 
     def make(phase: str, kind: str, name: str, lhs: sp.Expr, expr: sp.Expr,
              operator: str = "=") -> _Template:
         return _Template(phase, kind, name, _print(names, lhs), operator, _print(names, expr),
-                         _print(names, expr, slots=True))
+                         *_print_slots(expr))
 
     forward = []
     for layer in range(1, last + 1):
-        for unit in naming.target_names(sizes, layer):
+        for unit in naming.target_names(sn.sizes, layer):
             forward.append(make("forward", "weighted sum", unit, sn.a[unit],
                                 _weighted_sum(sn, unit)))
             forward.append(make("forward", "activation", unit, sn.z[unit],
                                 sn.activation[unit]))
-    deltas = [make("deltas", "delta", unit, sn.delta[unit], _output_delta(sn, unit, loss_name))
-              for unit in naming.target_names(sizes, last)]
-    for layer in range(last - 1, 0, -1):
-        deltas += [make("deltas", "delta", unit, sn.delta[unit], _hidden_delta(sn, unit))
-                   for unit in naming.target_names(sizes, layer)]
+    deltas = [make("deltas", "delta", unit, sn.delta[unit], _delta(sn, unit))
+              for layer in range(last, 0, -1) for unit in naming.target_names(sn.sizes, layer)]
     update = []
     for link, (weight, _, _) in sn.links.items():
         gradient, names[gradient] = _gradient_symbol(sn, link)
@@ -159,28 +144,25 @@ def _templates(sizes: tuple[int, ...], activations: tuple[str, ...],
     return {"forward": forward, "deltas": deltas, "update": update}
 
 
+def _symbolic(trace: StepTrace) -> SymbolicNetwork:
+    """The symbolic network of the trace's layout."""
+    return derive(trace.sizes, tuple(trace.activations), trace.loss_name)
+
+
 # ----- numbers ------------------------------------------------------------------------------------
-def _numbers(trace: StepTrace, sample: int) -> dict[str, float]:
-    """Every symbol's number for one sample, keyed by the sympy symbol's name."""
-    values: dict[str, float] = {"alpha": trace.lr}
-    for name, unit in trace.units.items():
-        values[name if unit.layer == 0 else f"z_{name}"] = float(unit.z[sample])
-        if unit.a is not None:
-            values[f"a_{name}"] = float(unit.a[sample])
-            values[f"delta_{name}"] = float(unit.delta[sample])
-    targets = trace.targets[sample]
-    if len(targets) == 1:
-        values["y"] = float(targets[0])
-    values.update({f"y{k}": float(t) for k, t in enumerate(targets)})
-    for name, link in trace.links.items():
-        values[name] = link.old
-        values[f"dJ/d{name}"] = link.gradient
-    return values
+def _numbers(sn: SymbolicNetwork, trace: StepTrace, sample: int) -> dict[sp.Symbol, float]:
+    """Every symbol's number for one sample: the network's, alpha, and each link's gradient."""
+    numbers = sn.symbol_values(trace, sample)
+    numbers[_ALPHA] = trace.lr
+    numbers.update({_gradient_symbol(sn, name)[0]: link.gradient
+                    for name, link in trace.links.items()})
+    return numbers
 
 
-def _fill(slots: str, numbers: dict[str, float]) -> str:
-    """Put each number, formatted for LaTeX, in its ⟦symbol⟧ place (one pair of parentheses)."""
-    filled = _SLOT.sub(lambda m: latex_number(numbers[m[1]]), slots)
+def _fill(template: _Template, numbers: dict[sp.Symbol, float]) -> str:
+    """Put each number, formatted for LaTeX, in its ⟦k⟧ place (one pair of parentheses)."""
+    filled = _SLOT.sub(lambda m: latex_number(numbers[template.symbols[int(m[1])]]),
+                       template.slots)
     return _DOUBLE_PARENTHESES.sub(r"\\left(\1\2\\right)", filled)
 
 
@@ -201,18 +183,21 @@ def _value(trace: StepTrace, template: _Template, sample: int) -> float:
 
 
 def _worked(trace: StepTrace, template: _Template, sample: int,
-            numbers: dict[str, float]) -> tuple[str, str]:
-    """The formula line and the line with numbers, for one computation."""
+            numbers: list[dict[sp.Symbol, float]]) -> tuple[str, str]:
+    """The formula line and the line with numbers, for one computation.
+
+    ``numbers[s]`` holds every symbol's number for sample s (every sample the line needs).
+    """
     formula = f"{template.lhs} {template.operator} {template.formula}"
     value = _value(trace, template, sample)
     if template.kind == "gradient" and trace.n_samples > 1:
         n = trace.n_samples
         formula = (rf"{template.lhs} = \frac{{1}}{{{n}}} \sum_{{\text{{samples}}}} "
                    f"{template.formula}")
-        per_sample = [_fill(template.slots, _numbers(trace, s)) for s in range(n)]
+        per_sample = [_fill(template, numbers[s]) for s in range(n)]
         worked = rf"\frac{{1}}{{{n}}} \left({' + '.join(per_sample)}\right)"
     else:
-        worked = _fill(template.slots, numbers)
+        worked = _fill(template, numbers[sample])
     result = latex_result(value)
     if worked == latex_number(value):
         worked = result
@@ -221,19 +206,6 @@ def _worked(trace: StepTrace, template: _Template, sample: int,
 
 
 # ----- public -----------------------------------------------------------------------------------
-def _check_phase(phase: str) -> None:
-    if phase not in PHASES:
-        raise BpkitError(f"unknown phase {phase!r}: expected one of {', '.join(PHASES)}")
-
-
-def _check_sample(trace: StepTrace, sample: int) -> int:
-    n = trace.n_samples
-    if isinstance(sample, bool) or not isinstance(sample, int) or not 0 <= sample < n:
-        raise BpkitError(f"sample must be a whole number from 0 to {n - 1} (this step used "
-                         f"{n} sample(s)); got {sample!r}")
-    return sample
-
-
 def computations(trace: StepTrace, phase: str, sample: int = 0) -> list[Computation]:
     """Every computation of one phase of ``trace``, in teaching order, for one sample.
 
@@ -241,11 +213,15 @@ def computations(trace: StepTrace, phase: str, sample: int = 0) -> list[Computat
     delta(s), then each hidden layer backwards. update: for each link its gradient, then
     w := w - alpha * gradient. With a batch, gradients are the mean over all its samples.
     """
-    _check_phase(phase)
-    _check_sample(trace, sample)
-    numbers = _numbers(trace, sample)
+    validate.phase(phase)
+    validate.index(sample, trace.n_samples, "sample",
+                   f"this step used {trace.n_samples} sample(s)")
+    sn = _symbolic(trace)
+    every_sample = phase == "update" and trace.n_samples > 1  # batch gradients are means
+    numbers = [_numbers(sn, trace, s) if every_sample or s == sample else {}
+               for s in range(trace.n_samples)]
     steps = []
-    for template in _templates(trace.sizes, tuple(trace.activations), trace.loss_name)[phase]:
+    for template in _templates(sn)[phase]:
         formula, substituted = _worked(trace, template, sample, numbers)
         steps.append(Computation(template.phase, template.kind, template.name, formula,
                                  substituted, _value(trace, template, sample)))

@@ -1,7 +1,8 @@
 """The network in sympy: every weighted sum, activation, delta and gradient as a formula.
 
 Weights, inputs and targets are symbols, so each formula is the general one; ``values``
-evaluates them at numbers to show they equal what the numeric network computes. Deltas are
+evaluates them at numbers to show they equal what the numeric network computes, and
+``symbol_values`` reads every symbol's number from a step's trace. Deltas are
 derived layer by layer (dJ/da of a unit from the deltas of the layer after it), which keeps
 derivation fast as the network grows; the fully composed derivatives, slower, are built only
 when asked for, to prove the layer-by-layer ones right.
@@ -11,13 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache, cached_property
 
 import numpy as np
 import sympy as sp
 
-from bpkit.core import functions, naming
+from bpkit.core import functions, naming, validate
+from bpkit.core.errors import BpkitError
 from bpkit.core.functions import a as a_symbol
+from bpkit.core.trace import StepTrace
 
 
 def unit_latex(name: str) -> str:
@@ -32,6 +36,30 @@ def unit_latex(name: str) -> str:
 def proved_zero(difference: sp.Expr) -> bool:
     """True if sympy simplifies ``difference`` to exactly 0 (tanh and cosh rewritten as exp)."""
     return sp.simplify(difference.rewrite(sp.exp)) == 0
+
+
+@dataclass(frozen=True)
+class ShortcutTerms:
+    """One unit's shortcut delta, piece by piece, in the order the article reads it.
+
+    A hidden unit: delta = f'(a) * (w * delta + w * delta + ...) over its outgoing links.
+    An output unit: delta = (the loss's own factor dJ/dh) * f'(a).
+    """
+
+    unit: str
+    f_prime: sp.Expr
+    """f'(a), as sympy derives it, at the unit's weighted sum."""
+    links: tuple[tuple[sp.Symbol, sp.Symbol], ...]
+    """(weight, delta of the target) for each outgoing link, in link order; empty for outputs."""
+    loss_factor: sp.Expr | None
+    """d(objective)/dh at h = the output's activation z; None for a hidden unit."""
+
+    def factors(self, evaluate: bool = True) -> tuple[sp.Expr, sp.Expr]:
+        """The delta's two factors in reading order; unevaluated, the sum keeps link order."""
+        if self.loss_factor is not None:
+            return self.loss_factor, self.f_prime
+        terms = [sp.Mul(w, delta, evaluate=evaluate) for w, delta in self.links]
+        return self.f_prime, sp.Add(*terms, evaluate=evaluate)
 
 
 class SymbolicNetwork:
@@ -147,24 +175,35 @@ class SymbolicNetwork:
                 derived[unit] = sp.diff(composed, self.a[unit])
         return derived
 
+    def shortcut_terms(self, unit: str) -> ShortcutTerms:
+        """The pieces of ``unit``'s shortcut delta, in reading order (written here only).
+
+        A hidden unit's f'(a) and its outgoing links' (w, delta); an output unit's loss factor
+        dJ/dh and f'(a). ``shortcut`` and the worked steps (``bpkit.steps``) both build on it.
+        """
+        if unit not in self.a:
+            raise BpkitError(f"{unit!r} has no delta: units with one are {', '.join(self.a)}")
+        f_prime = self._act(unit).derivative.subs(a_symbol, self.a[unit])
+        outputs = naming.target_names(self.sizes, len(self.sizes) - 1)
+        if unit not in outputs:
+            links = tuple((w, self.delta[t]) for w, t in self._outgoing(unit))
+            return ShortcutTerms(unit, f_prime, links, None)
+        target = self.targets[outputs.index(unit)]
+        loss_factor = self.loss_function.output_gradient.subs(
+            {functions.h: self.z[unit], functions.y: target}, simultaneous=True)
+        return ShortcutTerms(unit, f_prime, (), loss_factor)
+
     @cached_property
     def shortcut(self) -> dict[str, sp.Expr]:
         """The article's shortcut, written out: delta = f'(a) * sum(w * delta of the target).
 
-        For an output unit the sum is replaced by d(objective)/dh, the loss's own factor.
+        For an output unit the sum is replaced by d(objective)/dh, the loss's own factor, with
+        the output h written as f(a).
         """
         written = {}
         for unit in self.a:
-            f_prime = self._act(unit).derivative.subs(a_symbol, self.a[unit])
-            outgoing = self._outgoing(unit)
-            if outgoing:
-                written[unit] = f_prime * sp.Add(*(w * self.delta[t] for w, t in outgoing))
-            else:
-                k = naming.target_names(self.sizes, len(self.sizes) - 1).index(unit)
-                h = self._act(unit)(self.a[unit])
-                dj_dh = self.loss_function.output_gradient.subs(
-                    {functions.h: h, functions.y: self.targets[k]}, simultaneous=True)
-                written[unit] = f_prime * dj_dh
+            formula = sp.Mul(*self.shortcut_terms(unit).factors())
+            written[unit] = formula.subs(self.z[unit], self.activation[unit])
         return written
 
     def shortcut_matches(self, unit: str) -> bool:
@@ -260,6 +299,29 @@ class SymbolicNetwork:
         for name, expr in self.gradients.items():
             out["gradient"][name] = float(expr.subs(known))
         return out
+
+    def symbol_values(self, trace: StepTrace, sample: int = 0) -> dict[sp.Symbol, float]:
+        """Every symbol's number in one sample of a step: X, y, z, a, delta and the weights.
+
+        The weights are the ones the step started from. ``trace`` must come from a network
+        with this layout (sizes, activations and loss).
+        """
+        layout = (trace.sizes, tuple(trace.activations), trace.loss_name)
+        mine = (self.sizes, tuple(act.name for act in self.activations), self.loss_function.name)
+        if layout != mine:
+            raise BpkitError(f"the trace's layout {layout} is not this symbolic network's "
+                             f"{mine}: derive the symbolic network of the trace's network")
+        validate.index(sample, trace.n_samples, "sample",
+                       f"this step used {trace.n_samples} sample(s)")
+        numbers: dict[sp.Symbol, float] = {}
+        for name, unit in trace.units.items():
+            numbers[self.z[name]] = float(unit.z[sample])
+            if name in self.a:
+                numbers[self.a[name]] = float(unit.a[sample])
+                numbers[self.delta[name]] = float(unit.delta[sample])
+        numbers.update(zip(self.targets, map(float, trace.targets[sample])))
+        numbers.update({self.links[name][0]: link.old for name, link in trace.links.items()})
+        return numbers
 
     @cached_property
     def _full_gradient_function(self):  # noqa: ANN202 -- a lambdified sympy function

@@ -29,12 +29,20 @@ class Table:
         """A table from any header and rows (lists or tuples)."""
         return cls(tuple(header), tuple(tuple(row) for row in rows))
 
-    def _repr_html_(self) -> str:
-        """The table as HTML for a notebook cell; numbers as learners read them."""
+    def to_html(self, css_class: str = "") -> str:
+        """The table as HTML, numbers as learners read them and right-aligned.
+
+        ``css_class`` is put on the ``<table>`` so a page or widget can style it.
+        """
+        opening = f'<table class="{html.escape(css_class)}">' if css_class else "<table>"
         head = "".join(f"<th>{html.escape(str(h))}</th>" for h in self.header)
-        body = "".join("<tr>" + "".join(f"<td>{_html_cell(v)}</td>" for v in row) + "</tr>"
+        body = "".join("<tr>" + "".join(_html_cell(v) for v in row) + "</tr>"
                        for row in self.rows)
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return f"{opening}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def _repr_html_(self) -> str:
+        """The table as HTML for a notebook cell."""
+        return self.to_html()
 
     def __repr__(self) -> str:
         widths = [max(len(_text_cell(v)) for v in column)
@@ -80,7 +88,9 @@ def _text_cell(value: object) -> str:
 
 
 def _html_cell(value: object) -> str:
-    return html.escape(_text_cell(value))
+    """One ``<td>``: numbers right-aligned so their digits line up, text as it is."""
+    align = ' style="text-align:right"' if value is not None and _is_number(value) else ""
+    return f"<td{align}>{html.escape(_text_cell(value))}</td>"
 
 
 def _latex_text(text: str) -> str:

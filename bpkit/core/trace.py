@@ -94,18 +94,17 @@ class StepTrace:
     def units(self) -> dict[str, Unit]:
         """Every unit by name (X0, X1, ..., Z0, ..., D0), in layer order."""
         units: dict[str, Unit] = {}
-        last = len(self.unit_names) - 1
+        kinds = naming.unit_kinds(self.unit_names)
         for layer, names in enumerate(self.unit_names):
-            offset = 0 if layer == last else 1
+            receivers = naming.target_names(self.sizes, layer) if layer else []
             for index, name in enumerate(names):
                 z = self.z[layer][:, index]
-                kind = naming.unit_kind(self.unit_names, layer, index)
-                if kind in ("hidden", "output"):
-                    a = self.a[layer - 1][:, index - offset]
-                    delta = self.deltas[layer - 1][:, index - offset]
-                    units[name] = Unit(name, layer, kind, a, z, delta)
+                if name in receivers:
+                    column = receivers.index(name)
+                    a, delta = self.a[layer - 1][:, column], self.deltas[layer - 1][:, column]
+                    units[name] = Unit(name, layer, kinds[name], a, z, delta)
                 else:
-                    units[name] = Unit(name, layer, kind, None, z, None)
+                    units[name] = Unit(name, layer, kinds[name], None, z, None)
         return units
 
     @cached_property
@@ -115,8 +114,7 @@ class StepTrace:
         links: dict[str, Link] = {}
         for layer, grad in enumerate(self.gradients):
             sources = self.unit_names[layer]
-            targets = [u for u in self.unit_names[layer + 1] if units[u].kind != "bias"]
-            for row, target in enumerate(targets):
+            for row, target in enumerate(naming.target_names(self.sizes, layer + 1)):
                 for col, source in enumerate(sources):
                     name = naming.link_name(source, target)
                     links[name] = Link(

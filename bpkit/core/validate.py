@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from bpkit.core.errors import BpkitError
+from bpkit.core.naming import PHASES
 
 
 def as_batch(values: object, width: int, what: str) -> np.ndarray:
@@ -90,6 +91,13 @@ def positive_int(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise BpkitError(f"{what} must be a whole number of at least 1; got {value!r:.60}")
     return int(value)
+
+
+def phase(value: object) -> str:
+    """Return ``value`` if it names a phase of a step (forward, deltas, update), else raise."""
+    if not isinstance(value, str) or value not in PHASES:
+        raise BpkitError(f"unknown phase {value!r}: expected one of {', '.join(PHASES)}")
+    return value
 
 
 def index(value: object, count: int, what: str, meaning: str = "") -> int:

@@ -5,11 +5,11 @@ from bpkit.draw.figure import NotebookFigure
 from bpkit.draw.plots import (
     decision_boundary,
     hidden_units_plot,
-    learning_rate_comparison,
+    learning_rate_curves,
     loss_curves,
 )
 
 __all__ = [
     "NetworkDiagram", "NotebookFigure", "decision_boundary", "draw", "hidden_units_plot",
-    "learning_rate_comparison", "loss_curves",
+    "learning_rate_curves", "loss_curves",
 ]

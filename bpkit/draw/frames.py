@@ -91,7 +91,7 @@ class Frames:
 
 
 def _look(artist: Artist) -> tuple[object, ...]:
-    """Everything about a line or a label that ``show`` changes, to tell if it changed."""
+    """Everything about a line or a label that ``label`` changes, to tell if it changed."""
     look = (artist.get_visible(), artist.get_zorder(), artist.get_alpha())
     if isinstance(artist, Text):
         patch = artist.get_bbox_patch()

@@ -1,14 +1,15 @@
-"""Training pictures for a projector: loss curves, the decision boundary, a progress bar.
+"""Training pictures for a projector: loss curves, learning rates, the decision boundary.
 
 Figures are ``matplotlib.figure.Figure`` objects made without pyplot, so none pile up in
 pyplot's list; a notebook shows one when a cell returns it. Fonts and lines are large enough
-to read from the back of a lecture room.
+to read from the back of a lecture room. Every function here draws what it is given and
+returns a Figure: training happens in ``bpkit.core``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 import matplotlib as mpl
 import numpy as np
@@ -117,9 +118,8 @@ def decision_boundary(net: Network, X: object = XOR_X, Y: object = XOR_Y,
     steps = validate.positive_int(resolution, "resolution")
     if steps < 2:
         raise BpkitError(f"resolution must be at least 2 points per side; got {steps}")
-    if isinstance(output, bool) or not isinstance(output, int) or not (
-            0 <= output < net.sizes[-1]):
-        raise BpkitError(f"output must be 0..{net.sizes[-1] - 1}; got {output!r}")
+    output = validate.index(output, net.sizes[-1], "output",
+                            f"the network has {net.sizes[-1]} output unit(s)")
     inputs, targets = validate.samples(X, Y, 2, net.sizes[-1])
     grid = np.linspace(-0.1, 1.1, steps)
     x1, x2 = np.meshgrid(grid, grid)
@@ -164,22 +164,18 @@ def decision_boundary(net: Network, X: object = XOR_X, Y: object = XOR_Y,
 
 
 # ----- learning rates -----------------------------------------------------------------------------
-def learning_rate_comparison(make_net: Callable[[], Network], lrs: Sequence[float], epochs: int,
-                             X: object = XOR_X,
-                             Y: object = XOR_Y) -> tuple[Figure, dict[float, History]]:
-    """Train a fresh network per learning rate and draw the losses: too slow, good, diverging."""
-    if isinstance(lrs, (str, bytes)) or not isinstance(lrs, Sequence) or not lrs:
-        raise BpkitError(f"lrs must be a list of learning rates such as [0.01, 0.1, 0.5]; "
-                         f"got {lrs!r:.60}")
-    histories: dict[float, History] = {}
-    for lr in lrs:
-        net = make_net()
-        if not isinstance(net, Network):
-            raise BpkitError(f"make_net must return a new Network; it returned "
-                             f"{type(net).__name__}")
-        histories[lr] = net.train(X, Y, lr, epochs)
-    named = {rf"$\alpha$ = {number(lr)}": h for lr, h in histories.items()}
-    return loss_curves(named, title="Loss per epoch for different learning rates"), histories
+def learning_rate_curves(histories: Mapping[float, History]) -> Figure:
+    """The loss per epoch for each learning rate, labelled "alpha = ...": too slow, good, diverging.
+
+    ``histories`` maps each learning rate to its run, e.g. from
+    ``bpkit.core.network.train_at_rates(make_net, X, Y, lrs, epochs)``.
+    """
+    if not isinstance(histories, Mapping) or not histories:
+        raise BpkitError("histories must be a non-empty dict of learning rate -> History, e.g. "
+                         "{0.1: net.train(X, Y, 0.1, 100)}")
+    named = {rf"$\alpha$ = {number(validate.positive_number(lr, 'learning rate'))}": history
+             for lr, history in histories.items()}
+    return loss_curves(named, title="Loss per epoch for different learning rates")
 
 
 # ----- symmetry -----------------------------------------------------------------------------------
@@ -196,8 +192,8 @@ def hidden_units_plot(history: History, layer: int = 0) -> Figure:
         raise BpkitError("the history has no snapshots: train with snapshot_every=k, e.g. "
                          "net.train(X, Y, lr, epochs, snapshot_every=10)")
     first = history.snapshots[0][1]
-    if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < len(first) - 1:
-        raise BpkitError(f"layer must pick a hidden layer: 0..{len(first) - 2}; got {layer!r}")
+    layer = validate.index(layer, len(first) - 1, "layer",
+                           f"the network has {len(first) - 1} hidden layer(s)")
     sizes = [first[0].shape[1] - 1, *(w.shape[0] for w in first)]
     sources = naming.unit_names(sizes)[layer]
     targets = naming.target_names(sizes, layer + 1)

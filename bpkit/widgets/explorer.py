@@ -1,269 +1,207 @@
 """Sliders for every weight and the learning rate: move one, see a step's numbers change.
 
-``Explorer("forward")`` shows the article's network on one XOR sample with a slider per weight;
-each move takes one gradient-descent step (``Network.step``) and redraws the diagram and a
-readout of the phase's numbers. ``explorer.update(...)`` does the same from Python, so the
+``Explorer("forward")`` shows the article's network on one XOR sample with a slider per weight.
+Every control feeds one function, ``trace_for(settings)``: the gradient-descent step those
+settings give, computed once and then remembered. The diagram and a readout of the phase's
+numbers are drawn from that trace. ``explorer.update(...)`` does the same from Python, so the
 numbers can be checked without a browser.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import math
-from collections import OrderedDict
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 
+from bpkit.core import naming, validate
 from bpkit.core.article import ALPHA, CONVENTIONS, XOR_X, XOR_Y, article_network
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
-from bpkit.core.naming import PHASES
 from bpkit.core.network import Network
+from bpkit.core.table import Table
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
 from bpkit.draw.diagram import NetworkDiagram
 from bpkit.widgets.view import WidgetView
 
-SIGNS = CONVENTIONS
-"""The two loss conventions the toggle switches between (Network loss names), and their labels."""
 OUTPUT_DELTA = {"article": "δ(D0) = actual − predicted", "squared": "δ(D0) = predicted − actual"}
+"""The output delta each loss of the toggle gives (``CONVENTIONS`` names the losses)."""
 WEIGHT_RANGE = (-3.0, 3.0)
 LR_EXPONENTS = (-3.0, 1.0)
 """The learning-rate slider runs from 10^-3 to 10^1."""
 CACHE_SIZE = 256
+"""How many steps ``trace_for`` remembers."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything a step depends on; equal settings give the same trace (the cache key)."""
-
-    weights: tuple[float, ...]
-    """Every weight, in the order of ``Explorer.link_names``."""
-    lr: float
-    sample: int
-    sign: str
-
-
-def _short(link: str) -> str:
-    """'w(X0->Z1)' -> 'X0->Z1', the slider label."""
-    return link[2:-1]
-
-
-def _sample_label(index: int) -> str:
-    """An XOR row as a learner reads it, e.g. '(0, 1) -> 1'."""
+def sample_label(index: int) -> str:
+    """An XOR row as a learner reads it, e.g. '(0, 1) -> 1' (the sample picker's labels)."""
     inputs = ", ".join(number(v) for v in XOR_X[index])
     return f"({inputs}) -> {number(XOR_Y[index][0])}"
 
 
+def explorable_loss(name: object) -> str:
+    """Return ``name`` if the loss toggle offers it ('article' or 'squared'), else raise."""
+    if not isinstance(name, str) or name not in CONVENTIONS:
+        offered = " or ".join(f"{key!r} ({label})" for key, label in CONVENTIONS.items())
+        raise BpkitError(f"the explorer toggles between the losses {offered}; got {name!r}")
+    return name
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything one explorer step depends on: equal settings always give the same trace."""
+
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    """Per non-input layer, as ``Network.activations``."""
+    loss: str
+    """'article' or 'squared'."""
+    weights: tuple[tuple[str, float], ...]
+    """(link, weight) for every link, e.g. ('w(X0->Z1)', 1.0), in the network's order."""
+    lr: float
+    sample: int
+    """The XOR row the step is taken on."""
+
+    @classmethod
+    def of(cls, net: Network, lr: float = ALPHA, sample: int = 0) -> Settings:
+        """A network's layout, loss and weights, with a learning rate and an XOR row."""
+        links = [name for layer in net.link_names for row in layer for name in row]
+        return cls(net.sizes, net.activations, net.loss_name,
+                   tuple((name, net.weight(name)) for name in links), lr, sample)
+
+    def network(self) -> Network:
+        """A new network with these settings' layout, loss and weights."""
+        net = Network(self.sizes, activation=list(self.activations[:-1]),
+                      output_activation=self.activations[-1], loss=self.loss)
+        for link, value in self.weights:
+            net.set_weight(link, value)
+        return net
+
+    def changed(self, weights: Mapping[str, float] | None = None, lr: float | None = None,
+                sample: int | None = None, loss: str | None = None) -> Settings:
+        """These settings with some values changed, each checked (BpkitError if it is bad)."""
+        net = replace(self, loss=self.loss if loss is None else explorable_loss(loss)).network()
+        for link, value in (weights or {}).items():
+            net.set_weight(naming.link_key(link), value)
+        if lr is not None:
+            lr = validate.positive_number(lr, "the learning rate (alpha)")
+        if sample is not None:
+            sample = validate.index(sample, len(XOR_X), "sample",
+                                    f"the XOR data has {len(XOR_X)} rows")
+        return Settings.of(net, self.lr if lr is None else lr,
+                           self.sample if sample is None else sample)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def trace_for(settings: Settings) -> StepTrace:
+    """The step an explorer shows for ``settings``: one gradient-descent step on its XOR row."""
+    rows = slice(settings.sample, settings.sample + 1)
+    return settings.network().step(XOR_X[rows], XOR_Y[rows], settings.lr)
+
+
 class Explorer(WidgetView):
-    """Weight, learning-rate, sample and sign controls on one step of the article's network."""
+    """Weight, learning-rate, sample and loss controls on one step of the article's network."""
 
     def __init__(self, phase: str = "forward", large: bool | None = None,
                  net: Network | None = None) -> None:
-        if phase not in PHASES:
-            raise BpkitError(f"unknown phase {phase!r}: expected one of {', '.join(PHASES)}")
+        validate.phase(phase)
         base = net if net is not None else article_network()
         if base.sizes[0] != XOR_X.shape[1] or base.sizes[-1] != XOR_Y.shape[1]:
             raise BpkitError(f"the explorer steps on the XOR samples, so the network needs "
                              f"{XOR_X.shape[1]} inputs and {XOR_Y.shape[1]} output; this one "
                              f"has sizes {list(base.sizes)}")
-        if base.loss_name not in SIGNS:
-            raise BpkitError(f"the explorer toggles between the losses 'article' and 'squared'; "
-                             f"this network uses {base.loss_name!r}")
+        explorable_loss(base.loss_name)
         self.phase = phase
         self.large = lecture.large(large)
-        self._sizes = tuple(base.sizes)
-        self._activations = base.activations
-        self.link_names: list[str] = [name for layer in base.link_names for row in layer
-                                      for name in row]
-        """Every weight's link name, e.g. 'w(X0->Z1)', in weight-array order."""
-        self._start = Settings(tuple(float(w) for layer in base.weights for w in layer.ravel()),
-                               ALPHA, 0, base.loss_name)
-        self._traces: OrderedDict[Settings, StepTrace] = OrderedDict()
-        self._pngs: OrderedDict[Settings, bytes] = OrderedDict()
-        self._holding = False
+        self.start = Settings.of(base)
+        """Where the explorer starts and Reset returns: the network's weights, α = 0.1, row 0."""
+        self.settings = self.start
+        """The settings shown now."""
+        self.trace = trace_for(self.start)
+        """The step shown now."""
         self.diagram = NetworkDiagram(base.unit_names, large=self.large)
-        self._build_widgets(base)
-        self.settings = self._start
-        self.trace: StepTrace = self._trace(self._start)
-        """The step the explorer currently shows."""
-        self._render()
+        self._syncing = False
+        self._build_controls(base)
+        self._show()
 
-    # ----- widgets -----------------------------------------------------------------------
-    def _build_widgets(self, base: Network) -> None:
-        start = self._start
+    # ----- controls ----------------------------------------------------------------------
+    def _build_controls(self, base: Network) -> None:
         width = "280px" if self.large else "235px"
         self.sliders: dict[str, widgets.FloatSlider] = {}
-        """One slider per weight, by link name."""
+        """One slider per weight, by link name ('w(X0->Z1)')."""
         groups = []
         for layer in base.link_names:
             for row in layer:
-                target = row[0][2:-1].split("->")[1]
-                column = [widgets.HTML(f"<b>weights into {target}</b>")]
+                target = naming.parse_link(row[0])[1]
+                column: list[widgets.Widget] = [widgets.HTML(f"<b>weights into {target}</b>")]
                 for link in row:
-                    slider = widgets.FloatSlider(
-                        value=start.weights[self.link_names.index(link)],
+                    self.sliders[link] = widgets.FloatSlider(
                         min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1], step=0.1,
-                        description=_short(link), continuous_update=False,
-                        readout_format=".2f", style={"description_width": "62px"},
-                        layout=widgets.Layout(width=width),
-                    )
-                    self.sliders[link] = slider
-                    column.append(slider)
+                        description="->".join(naming.parse_link(link)),
+                        continuous_update=False, readout_format=".2f",
+                        style={"description_width": "62px"}, layout=widgets.Layout(width=width))
+                    column.append(self.sliders[link])
                 groups.append(widgets.VBox(column))
         self.lr_slider = widgets.FloatLogSlider(
-            value=start.lr, base=10, min=LR_EXPONENTS[0], max=LR_EXPONENTS[1], step=0.1,
+            base=10, min=LR_EXPONENTS[0], max=LR_EXPONENTS[1], step=0.1,
             description="α (lr)", continuous_update=False, readout_format=".3g",
-            layout=widgets.Layout(width="320px"),
-        )
+            layout=widgets.Layout(width="320px"))
         self.sample_picker = widgets.Dropdown(
-            options=[(_sample_label(i), i) for i in range(len(XOR_X))], value=start.sample,
-            description="sample", layout=widgets.Layout(width="220px"),
-        )
-        self.sign_toggle = widgets.ToggleButtons(
-            options=[(label, name) for name, label in SIGNS.items()], value=start.sign,
-            tooltips=[OUTPUT_DELTA[name] for name in SIGNS],
-        )
+            options=[(sample_label(i), i) for i in range(len(XOR_X))], description="sample",
+            layout=widgets.Layout(width="220px"))
+        self.loss_toggle = widgets.ToggleButtons(
+            options=[(label, name) for name, label in CONVENTIONS.items()],
+            tooltips=[OUTPUT_DELTA[name] for name in CONVENTIONS])
+        start = self.start
         self.reset_button = widgets.Button(
             description="Reset", icon="undo",
             tooltip=f"back to the start: the first weights, α = {number(start.lr)}, "
-                    f"sample {_sample_label(start.sample)}, {SIGNS[start.sign]}",
-        )
+                    f"sample {sample_label(start.sample)}, {CONVENTIONS[start.loss]}")
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         """The diagram, replaced in place by a new PNG after every change."""
         self.readout = widgets.HTML()
-        """The phase's numbers (or a message about a value that could not be used)."""
+        """The phase's numbers (under a message about a value that could not be used)."""
+        self.readout.add_class("bpkit-readout")
         for control in [*self.sliders.values(), self.lr_slider, self.sample_picker,
-                        self.sign_toggle]:
-            control.observe(self._on_change, names="value")
+                        self.loss_toggle]:
+            control.observe(self._on_control, names="value")
         self.reset_button.on_click(lambda _button: self.reset())
-        controls = widgets.HBox([self.sample_picker, self.sign_toggle, self.lr_slider,
+        controls = widgets.HBox([self.sample_picker, self.loss_toggle, self.lr_slider,
                                  self.reset_button],
                                 layout=widgets.Layout(flex_flow="row wrap"))
         weights = widgets.HBox(groups, layout=widgets.Layout(flex_flow="row wrap"))
-        self.readout.add_class("bpkit-readout")
         self.widget = widgets.VBox([controls, weights, self.image, self.readout])
+        """The whole explorer, ready to display."""
         self.widget.add_class("bpkit-explorer")
         self.widget.add_class(f"bpkit-phase-{self.phase}")
-        """The whole explorer, ready to display."""
 
-    @contextmanager
-    def _held(self) -> Iterator[None]:
-        """Set many widgets without each one triggering a recompute."""
-        self._holding = True
+    def _set_controls(self, settings: Settings) -> None:
+        """Show ``settings`` on the controls (widening a slider too narrow for a value)."""
+        self._syncing = True
         try:
-            yield
-        finally:
-            self._holding = False
-
-    def _show_settings(self, settings: Settings) -> None:
-        """Put ``settings`` on the widgets, widening a slider whose range is too narrow."""
-        with self._held():
-            for link, value in zip(self.link_names, settings.weights):
-                slider = self.sliders[link]
-                if value > slider.max:
-                    slider.max = math.ceil(value)
-                if value < slider.min:
-                    slider.min = math.floor(value)
-                slider.value = value
-            exponent = math.log10(settings.lr)
-            if exponent > self.lr_slider.max:
-                self.lr_slider.max = math.ceil(exponent)
-            if exponent < self.lr_slider.min:
-                self.lr_slider.min = math.floor(exponent)
+            for link, value in settings.weights:
+                _widen(self.sliders[link], value)
+                self.sliders[link].value = value
+            _widen(self.lr_slider, math.log10(settings.lr))
             self.lr_slider.value = settings.lr
             self.sample_picker.value = settings.sample
-            self.sign_toggle.value = settings.sign
+            self.loss_toggle.value = settings.loss
+        finally:
+            self._syncing = False
 
-    def _settings_from_widgets(self) -> Settings:
-        return Settings(tuple(float(self.sliders[link].value) for link in self.link_names),
-                        float(self.lr_slider.value), int(self.sample_picker.value),
-                        str(self.sign_toggle.value))
-
-    def _on_change(self, _change: Mapping[str, object]) -> None:
-        """A learner moved a control: one recompute, one redraw; a bad value is undone."""
-        if self._holding:
-            return
-        if not self._apply(self._settings_from_widgets()):
-            self._show_settings(self.settings)
-
-    # ----- computing ---------------------------------------------------------------------
-    def _step(self, settings: Settings) -> StepTrace:
-        """One gradient-descent step for ``settings`` on a fresh network (no cache)."""
-        net = Network(self._sizes, activation=list(self._activations[:-1]),
-                      output_activation=self._activations[-1], loss=settings.sign,
-                      weights=self._weight_arrays(settings.weights))
-        rows = slice(settings.sample, settings.sample + 1)
-        return net.step(XOR_X[rows], XOR_Y[rows], settings.lr)
-
-    def _weight_arrays(self, flat: tuple[float, ...]) -> list[list[list[float]]]:
-        """The flat weights in ``link_names`` order, shaped as the network's weight arrays."""
-        arrays, position = [], 0
-        for n_in, n_out in zip(self._sizes[:-1], self._sizes[1:]):
-            rows = []
-            for _ in range(n_out):
-                rows.append(list(flat[position:position + n_in + 1]))
-                position += n_in + 1
-            arrays.append(rows)
-        return arrays
-
-    def _trace(self, settings: Settings) -> StepTrace:
-        """The step for ``settings``, computed once and then remembered."""
-        if settings in self._traces:
-            self._traces.move_to_end(settings)
-            return self._traces[settings]
-        trace = self._step(settings)
-        self._traces[settings] = trace
-        if len(self._traces) > CACHE_SIZE:
-            self._traces.popitem(last=False)
-        return trace
-
-    def _apply(self, settings: Settings) -> bool:
-        """Show the step for ``settings``; on a BpkitError show the message, keep the old one."""
-        try:
-            trace = self._trace(settings)
-        except BpkitError as error:
-            self._show_error(str(error))
-            return False
-        self.settings = settings
-        self.trace = trace
-        self._render()
-        return True
-
-    def _requested(self, weights: Mapping[str, float] | None, lr: float | None,
-                   sample: int | None, sign: str | None) -> Settings:
-        """The current settings with the requested changes, checked (BpkitError if bad)."""
-        settings = self.settings
-        if weights:
-            values = list(settings.weights)
-            for link, value in weights.items():
-                key = link if str(link).startswith("w(") else f"w({link})"
-                if key not in self.link_names:
-                    raise BpkitError(f"no weight on a link named {link!r}: names look like "
-                                     f"{_short(self.link_names[0])!r}")
-                values[self.link_names.index(key)] = _finite(value, f"the weight {link}")
-            settings = replace(settings, weights=tuple(values))
-        if lr is not None:
-            settings = replace(settings, lr=_finite(lr, "the learning rate (alpha)"))
-        if sample is not None:
-            if isinstance(sample, bool) or not isinstance(sample, int) or not (
-                    0 <= sample < len(XOR_X)):
-                raise BpkitError(f"sample must be a row number from 0 to {len(XOR_X) - 1}; "
-                                 f"got {sample!r}")
-            settings = replace(settings, sample=sample)
-        if sign is not None:
-            if sign not in SIGNS:
-                raise BpkitError(f"sign must be 'article' (the article's sign) or 'squared' "
-                                 f"(the correct one); got {sign!r}")
-            settings = replace(settings, sign=sign)
-        return settings
+    def _on_control(self, _change: Mapping[str, object]) -> None:
+        """A learner moved a control: the same as ``update`` with every control's value."""
+        if not self._syncing:
+            self.update({link: slider.value for link, slider in self.sliders.items()},
+                        self.lr_slider.value, self.sample_picker.value, self.loss_toggle.value)
 
     # ----- the Python entry points ---------------------------------------------------------
     def update(self, weights: Mapping[str, float] | None = None, lr: float | None = None,
-               sample: int | None = None, sign: str | None = None) -> StepTrace:
+               sample: int | None = None, loss: str | None = None) -> StepTrace:
         """Set any of the controls at once, recompute once, redraw once; return the trace.
 
         Weights are given by link, as 'X0->Z1' or 'w(X0->Z1)'. A value that cannot be used
@@ -271,101 +209,80 @@ class Explorer(WidgetView):
         its message in the readout and leaves everything as it was.
         """
         try:
-            settings = self._requested(weights, lr, sample, sign)
+            settings = self.settings.changed(weights, lr, sample, loss)
+            trace = trace_for(settings)
         except BpkitError as error:
-            self._show_error(str(error))
+            self._set_controls(self.settings)  # a control moved to the bad value goes back
+            self.readout.value = self._readout(str(error))
             return self.trace
-        if self._apply(settings):
-            self._show_settings(settings)
-        return self.trace
+        self.settings, self.trace = settings, trace
+        self._show()
+        return trace
 
     def reset(self) -> StepTrace:
-        """Back to the start: the network's first weights, α = 0.1, sample (0, 0), its sign."""
-        self._apply(self._start)
-        self._show_settings(self._start)
+        """Back to the start: the network's first weights, α = 0.1, sample (0, 0), its loss."""
+        self.settings, self.trace = self.start, trace_for(self.start)
+        self._show()
         return self.trace
 
     @property
     def weights(self) -> dict[str, float]:
         """The weights now, by link name ('w(X0->Z1)')."""
-        return dict(zip(self.link_names, self.settings.weights))
+        return dict(self.settings.weights)
 
     # ----- display -----------------------------------------------------------------------
-    def _render(self) -> None:
-        """Redraw the diagram (one PNG, remembered per settings) and the readout."""
-        png = self._pngs.get(self.settings)
-        if png is None:
-            self.diagram.label(self.trace, self.phase)
-            png = self.diagram.to_png()
-            self._pngs[self.settings] = png
-            if len(self._pngs) > CACHE_SIZE // 4:
-                self._pngs.popitem(last=False)
-        self.image.value = png
-        self._readout_body = self._readout_html()
-        self.readout.value = self._framed(self._readout_body)
+    def _show(self) -> None:
+        """Show the settings on the controls and the trace on the diagram and the readout."""
+        self._set_controls(self.settings)
+        self.diagram.label(self.trace, self.phase)
+        self.image.value = self.diagram.to_png()
+        self.readout.value = self._readout()
 
-    def _show_error(self, message: str) -> None:
-        """The message above the numbers still shown (which are the previous step's)."""
-        note = (f'<div style="color:#a50026;border:1px solid #a50026;padding:4px 8px;'
-                f'margin-bottom:6px"><b>Not applied:</b> {html.escape(message)}</div>')
-        self.readout.value = self._framed(note + getattr(self, "_readout_body", ""))
-
-    def _framed(self, body: str) -> str:
+    def _readout(self, refused: str = "") -> str:
+        """The phase's numbers under a line saying what was stepped; a refusal above them."""
+        trace, settings = self.trace, self.settings
+        note = "" if not refused else (
+            '<div style="color:#a50026;border:1px solid #a50026;padding:4px 8px;'
+            f'margin-bottom:6px"><b>Not applied:</b> {html.escape(refused)}</div>')
+        head = (f"<p>sample {html.escape(sample_label(settings.sample))} · α = "
+                f"{number(trace.lr)} · {CONVENTIONS[settings.loss]}: "
+                f"{OUTPUT_DELTA[settings.loss]}</p>")
         size = "1.45em" if self.large else "1em"
+        body = f"{note}{head}{self._numbers()}"
         return f'<div style="font-size:{size};line-height:1.4">{body}</div>'
 
-    def _readout_html(self) -> str:
-        """The numbers of the phase, as an HTML table, under a line saying what was stepped."""
-        trace, settings = self.trace, self.settings
-        head = (f"<p>sample {html.escape(_sample_label(settings.sample))} · α = "
-                f"{number(trace.lr)} · {SIGNS[settings.sign]}: "
-                f"{OUTPUT_DELTA[settings.sign]}</p>")
-        units = trace.units.values()
+    def _numbers(self) -> str:
+        """The phase's numbers as HTML: a table and a line or two around it."""
+        trace, units = self.trace, self.trace.units.values()
         if self.phase == "forward":
-            rows = [(u.name, "" if u.a is None else number(u.a[0]), number(u.z[0]))
-                    for u in units]
+            table = Table.of(["unit", "a (weighted sum)", "z (activation)"],
+                             [[u.name, None if u.a is None else float(u.a[0]), float(u.z[0])]
+                              for u in units])
             outputs = ", ".join(number(h) for h in trace.outputs[0])
-            return (head + _table(["unit", "a (weighted sum)", "z (activation)"], rows)
-                    + f"<p>output h = {outputs}</p>")
+            return f"{_html(table)}<p>output h = {outputs}</p>"
         if self.phase == "deltas":
-            rows = [(u.name, number(u.delta[0])) for u in units if u.delta is not None]
-            return (head + f"<p>loss J = {number(trace.loss)}</p>" + _table(["unit", "δ"], rows)
-                    + "<p>input and bias units have no δ</p>")
+            table = Table.of(["unit", "δ"], [[u.name, float(u.delta[0])]
+                                             for u in units if u.delta is not None])
+            return (f"<p>loss J = {number(trace.loss)}</p>{_html(table)}"
+                    "<p>input and bias units have no δ</p>")
         change = "down" if trace.loss_after < trace.loss else "unchanged"
         if trace.loss_after > trace.loss:
-            change = ("up: the article's sign steps uphill" if settings.sign == "article"
+            change = ("up: the article's sign steps uphill" if self.settings.loss == "article"
                       else "up: the step overshot the minimum (α too large)")
-        rows = [(_short(ln.name), number(ln.old), number(ln.gradient), number(ln.new))
-                for ln in trace.links.values()]
-        return (head + f"<p>loss J before the step = {number(trace.loss)}, after = "
-                f"{number(trace.loss_after)} ({change})</p>"
-                + _table(["link", "old w", "gradient", "new w"], rows))
+        return (f"<p>loss J before the step = {number(trace.loss)}, after = "
+                f"{number(trace.loss_after)} ({change})</p>{_html(trace.table('links'))}")
 
     def __repr__(self) -> str:
-        return f"Explorer(phase={self.phase!r}, sizes={list(self._sizes)})"
+        return f"Explorer(phase={self.phase!r}, sizes={list(self.settings.sizes)})"
 
 
-def _finite(value: object, what: str) -> float:
-    """A number from a control or a caller, refused with a clear message if it is not one."""
-    if isinstance(value, (bool, str, bytes)):
-        raise BpkitError(f"{what} must be a number; got {value!r:.40}")
-    try:
-        number_value = float(value)
-    except (TypeError, ValueError):
-        raise BpkitError(f"{what} must be a number; got {value!r:.40}") from None
-    if not math.isfinite(number_value):
-        raise BpkitError(f"{what} must be a finite number; got {number_value}")
-    return number_value
+def _widen(slider: widgets.FloatSlider | widgets.FloatLogSlider, position: float) -> None:
+    """Stretch a slider's range to whole numbers around ``position`` if it lies outside."""
+    slider.max = max(slider.max, math.ceil(position))
+    slider.min = min(slider.min, math.floor(position))
 
 
-def _table(header: list[str], rows: list[tuple[str, ...]]) -> str:
-    """A small HTML table; numbers right-aligned."""
-    cells = "".join(f'<th style="text-align:left;padding:1px 10px">{html.escape(h)}</th>'
-                    for h in header)
-    lines = [f"<tr>{cells}</tr>"]
-    for row in rows:
-        first, *rest = row
-        lines.append(f'<tr><td style="padding:1px 10px">{html.escape(first)}</td>'
-                     + "".join(f'<td style="text-align:right;padding:1px 10px">{v}</td>'
-                               for v in rest) + "</tr>")
-    return f"<table>{''.join(lines)}</table>"
+def _html(table: Table) -> str:
+    """A readout table: the shared table's HTML, its columns spaced apart."""
+    table_html = table.to_html(css_class="bpkit-readout-table")
+    return f'<div style="border-spacing:10px 1px">{table_html}</div>'

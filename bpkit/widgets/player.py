@@ -1,8 +1,9 @@
 """A step-through player: one computation of a phase at a time, formula, numbers and diagram.
 
-``StepPlayer(trace, "deltas")`` walks through ``bpkit.steps.computations`` with Previous / Next
-buttons or a Play button: it shows "step k of N", the general formula, the same formula with the
-trace's numbers, and the diagram with that unit or link highlighted.
+``StepPlayer(trace, "deltas")`` walks through ``bpkit.steps.computations`` of one phase (one of
+``naming.PHASES``) with Previous / Next buttons or a Play button: it shows "step k of N", the
+general formula, the same formula with the trace's numbers, and the diagram with that unit or
+link highlighted. The slider holds the position; everything else is drawn from it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 
 import ipywidgets as widgets
 
-from bpkit.core.errors import BpkitError
+from bpkit.core import validate
 from bpkit.core.steps import Computation, computations
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
@@ -35,10 +36,7 @@ class StepPlayer(WidgetView):
         self.phase = phase
         self.sample = sample
         self.large = lecture.large(large)
-        self.index = 0
-        """The position now (0 is the first computation)."""
         self.diagram = NetworkDiagram(trace.unit_names, large=self.large)
-        self._pngs: dict[int, bytes] = {}
         last = len(self.steps) - 1
         self.previous_button = widgets.Button(description="Previous", icon="step-backward")
         self.next_button = widgets.Button(description="Next", icon="step-forward")
@@ -60,19 +58,16 @@ class StepPlayer(WidgetView):
         self.widget = widgets.VBox([controls, self.formula, self.image])
         self.widget.add_class("bpkit-player")
         """The whole player, ready to display."""
-        self._show(0)
+        self._show()
 
     # ----- moving ------------------------------------------------------------------------
     def go(self, index: int) -> Computation:
         """Show computation ``index`` (clamped to the first and last); return it."""
-        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
-            raise BpkitError(f"a step position must be a whole number; got {index!r:.40}")
-        index = min(max(int(index), 0), len(self.steps) - 1)
-        if index == self.slider.value:
-            self._show(index)
-        else:
-            self.slider.value = index  # the slider's observer shows it, and Play follows
-        return self.steps[index]
+        last = len(self.steps) - 1
+        whole = isinstance(index, numbers.Integral) and not isinstance(index, bool)
+        self.slider.value = validate.index(min(max(index, 0), last) if whole else index,
+                                           last + 1, "a step position")
+        return self.current  # the slider's observer has shown it, and Play follows
 
     def next(self) -> Computation:
         """The next computation (stays on the last)."""
@@ -83,19 +78,23 @@ class StepPlayer(WidgetView):
         return self.go(self.index - 1)
 
     @property
+    def index(self) -> int:
+        """The position now (0 is the first computation): the slider's value."""
+        return int(self.slider.value)
+
+    @property
     def current(self) -> Computation:
         """The computation shown now."""
         return self.steps[self.index]
 
-    def _on_position(self, change: Mapping[str, object]) -> None:
+    def _on_position(self, _change: Mapping[str, object]) -> None:
         """The slider moved (by Play, by hand, or by ``go``): show that computation."""
-        self._show(int(change["new"]))
+        self._show()
 
     # ----- showing -----------------------------------------------------------------------
-    def _show(self, index: int) -> None:
-        self.index = index
-        step = self.steps[index]
-        total = len(self.steps)
+    def _show(self) -> None:
+        """Counter, formulas, buttons and diagram for the computation at ``index``."""
+        index, step, total = self.index, self.current, len(self.steps)
         self.counter.value = (f"<b>step {index + 1} of {total}</b>: {step.kind} of "
                               f"{html.escape(step.name)}")
         size = "1.5em" if self.large else "1.1em"
@@ -107,11 +106,8 @@ class StepPlayer(WidgetView):
         )
         self.previous_button.disabled = index == 0
         self.next_button.disabled = index == total - 1
-        png = self._pngs.get(index)
-        if png is None:
-            self.diagram.label(self.trace, self.phase, self.sample, highlight=step.name)
-            png = self._pngs[index] = self.diagram.to_png()
-        self.image.value = png
+        self.diagram.label(self.trace, self.phase, self.sample, highlight=step.name)
+        self.image.value = self.diagram.to_png()
 
     def __repr__(self) -> str:
         return (f"StepPlayer(phase={self.phase!r}, sample={self.sample}, "

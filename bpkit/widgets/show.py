@@ -1,37 +1,38 @@
-"""Rendering for notebook cells: tables and typeset formulas, every number through bpkit.fmt."""
+"""Rendering for notebook cells: tables, typeset formulas and code, numbers through bpkit.fmt."""
 
 from __future__ import annotations
 
-import html
+import inspect
 import re
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 import sympy as sp
-from IPython.display import HTML, Math
+from IPython.display import Code, Math
 
-from bpkit.core.fmt import number
+from bpkit.core.errors import BpkitError
 from bpkit.core.functions import ACTIVATIONS, LOSSES
 from bpkit.core.network import Network
 from bpkit.core.steps import Computation, aligned
 from bpkit.core.symbolic import SymbolicNetwork
+from bpkit.core.table import Table
 from bpkit.core.trace import StepTrace
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (float, np.floating)):
-        return number(float(value))
-    return html.escape(str(value))
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
+    """A table for a notebook cell; floats are written by ``bpkit.fmt.number``, None blank."""
+    return Table.of(header, rows)
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> HTML:
-    """An HTML table; floats are written by ``bpkit.fmt.number``, None as an empty cell."""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
-                   for row in rows)
-    return HTML(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+def source(obj: object) -> Code:
+    """A function's or class's source code, highlighted as Python, e.g. ``Network.backprop``."""
+    try:
+        text = inspect.getsource(obj)
+    except (OSError, TypeError):
+        raise BpkitError(f"no Python source to show for {obj!r:.60}: give a function, method "
+                         "or class written in Python, e.g. Network.backprop") from None
+    return Code(textwrap.dedent(text), language="python")
 
 
 def math(*lines: str) -> Math:
@@ -46,30 +47,24 @@ def computations(steps: Sequence[Computation], formulas: bool = True) -> Math:
     return Math(aligned(list(steps), formulas))
 
 
-def dataset(X: np.ndarray, Y: np.ndarray) -> HTML:
+def dataset(X: np.ndarray, Y: np.ndarray) -> Table:
     """The training set as a table: one row per sample, inputs X1, X2, ... and target y."""
     header = [f"X{i + 1}" for i in range(X.shape[1])] + ["y" if Y.shape[1] == 1 else "Y"]
     rows = [[*map(float, x), *map(float, y)] for x, y in zip(X, Y)]
     return table(["sample", *header], [[i, *row] for i, row in enumerate(rows)])
 
 
-def weights(source: Network | StepTrace) -> HTML:
+def weights(source: Network | StepTrace) -> Table:
     """Every weight by link name; for a step trace also its gradient and new value."""
     if isinstance(source, StepTrace):
-        rows = [[ln.name, ln.old, ln.gradient, ln.new] for ln in source.links.values()]
-        return table(["link", "old weight", "gradient", "new weight"], rows)
-    rows = [[name, float(w[j, i])]
-            for names, w in zip(source.link_names, source.weights)
-            for j, row in enumerate(names) for i, name in enumerate(row)]
-    return table(["link", "weight"], rows)
+        return source.table("links")
+    links = [name for layer in source.link_names for row in layer for name in row]
+    return table(["link", "weight"], [[name, source.weight(name)] for name in links])
 
 
-def units(trace: StepTrace, sample: int = 0) -> HTML:
-    """Every unit's weighted sum a, activation z and delta for one sample of a step."""
-    rows = [[u.name, u.kind, None if u.a is None else float(u.a[sample]), float(u.z[sample]),
-             None if u.delta is None else float(u.delta[sample])]
-            for u in trace.units.values()]
-    return table(["unit", "kind", "a", "z", "delta"], rows)
+def units(trace: StepTrace) -> Table:
+    """Every unit's weighted sum a, activation z and delta, for each sample of a step."""
+    return trace.table("units")
 
 
 def equations(sym: SymbolicNetwork, kind: str) -> Math:
@@ -105,6 +100,6 @@ def loss(name: str) -> Math:
 
 
 __all__ = [
-    "activation", "computations", "dataset", "equations", "loss", "math", "table", "units",
-    "weights",
+    "activation", "computations", "dataset", "equations", "loss", "math", "source", "table",
+    "units", "weights",
 ]

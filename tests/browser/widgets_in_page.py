@@ -7,9 +7,9 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from bpkit import XOR_X, XOR_Y, Network
+from bpkit import CONVENTIONS, XOR_X, XOR_Y, Network
 from bpkit.core.fmt import number
-from bpkit.widgets.explorer import SIGNS, Explorer, _sample_label
+from bpkit.widgets.explorer import Explorer, sample_label
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
@@ -20,16 +20,16 @@ def numbers_in(text: str) -> list[str]:
 
 
 def expected_readout(phase: str, weights: dict[str, float], lr: float, sample: int,
-                     sign: str) -> str:
+                     loss: str) -> str:
     """The readout text an explorer shows for these settings, computed in this process."""
     reference = Explorer(phase)
-    reference.update(weights=weights, lr=lr, sample=sample, sign=sign)
+    reference.update(weights=weights, lr=lr, sample=sample, loss=loss)
     return html.unescape(re.sub(r"<[^>]+>", " ", reference.readout.value))
 
 
-def key_number(phase: str, weights: dict[str, float], lr: float, sample: int, sign: str) -> str:
+def key_number(phase: str, weights: dict[str, float], lr: float, sample: int, loss: str) -> str:
     """The headline number of a phase, straight from Network.step: h, delta(D0) or loss after."""
-    net = Network([2, 3, 1], loss=sign)
+    net = Network([2, 3, 1], loss=loss)
     for link, value in weights.items():
         net.set_weight(link, value)
     trace = net.step(XOR_X[sample], XOR_Y[sample], lr)
@@ -68,10 +68,10 @@ def check_readout(page: Page, explorer: Locator, phase: str, weights: dict[str, 
                   lr: float, sample: int) -> None:
     """The readout shows exactly the numbers bpkit computes for these settings."""
     active = explorer.locator(".widget-toggle-buttons button.mod-active").inner_text().strip()
-    sign = {label: name for name, label in SIGNS.items()}[active]
+    loss = {label: name for name, label in CONVENTIONS.items()}[active]
     readout = explorer.locator(".bpkit-readout")
-    expect(readout).to_contain_text(key_number(phase, weights, lr, sample, sign), timeout=20_000)
-    expected = numbers_in(expected_readout(phase, weights, lr, sample, sign))
+    expect(readout).to_contain_text(key_number(phase, weights, lr, sample, loss), timeout=20_000)
+    expected = numbers_in(expected_readout(phase, weights, lr, sample, loss))
     page.wait_for_function(
         "([el, n]) => el.innerText.includes(n)", arg=[readout.element_handle(), expected[-1]])
     assert numbers_in(readout.inner_text()) == expected
@@ -88,5 +88,5 @@ def exercise_explorer(page: Page, explorer: Locator) -> None:
     check_readout(page, explorer, phase, weights, 0.1, 0)
     type_value(slider(explorer, "α (lr)"), "0.5")
     check_readout(page, explorer, phase, weights, 0.5, 0)
-    explorer.locator(".widget-dropdown select").select_option(label=_sample_label(3))
+    explorer.locator(".widget-dropdown select").select_option(label=sample_label(3))
     check_readout(page, explorer, phase, weights, 0.5, 3)

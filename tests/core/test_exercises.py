@@ -1,9 +1,12 @@
 import math
+import re
 
 import numpy as np
 import pytest
+import reference
 
 from bpkit import ALPHA, XOR_X, XOR_Y, BpkitError, Network, steps
+from bpkit.core import naming
 from bpkit.core.article import SIZES
 from bpkit.core.exercises import (
     BUILDERS,
@@ -18,7 +21,10 @@ from bpkit.core.exercises import (
     prediction_question,
     random_question,
     random_setting,
+    weights_table,
 )
+from bpkit.core.fmt import latex_number
+from bpkit.core.symbolic import unit_latex
 
 HIDDEN = np.array([[0.5, -1.0, 2.0], [1.5, 0.5, -0.5], [-1.0, 2.0, 0.5]])
 OUTPUT = np.array([[0.5, 1.5, -1.0, 2.0]])
@@ -29,14 +35,9 @@ def changed_setting(sample=3, lr=0.2):
     return Setting(net, XOR_X[sample:sample + 1], XOR_Y[sample:sample + 1], lr)
 
 
-def by_hand(sample=3):
-    """The forward pass and deltas of changed_setting, by numpy alone (f(a) = a)."""
-    x = np.array([1.0, *XOR_X[sample]])
-    z_hidden = HIDDEN @ x
-    h = OUTPUT[0] @ np.array([1.0, *z_hidden])
-    delta_out = h - XOR_Y[sample, 0]
-    delta_hidden = OUTPUT[0, 1:] * delta_out
-    return x, z_hidden, h, delta_out, delta_hidden
+def by_reference(sample=3, lr=0.2):
+    """The step of changed_setting, by the scalar reference (f(a) = a, correct sign)."""
+    return reference.step(SIZES, [HIDDEN, OUTPUT], XOR_X[sample], XOR_Y[sample], lr)
 
 
 # ----- parse_answer -------------------------------------------------------------------------------
@@ -91,19 +92,17 @@ def test_check_near_zero_uses_the_absolute_tolerance():
 
 # ----- builders: answers equal what a fresh network computes --------------------------------------
 def test_forward_question_answer():
-    _, z_hidden, h, _, _ = by_hand()
-    assert math.isclose(forward_question(changed_setting(), "D0").answer, h)
-    assert math.isclose(forward_question(changed_setting(), "Z2").answer, z_hidden[1])
+    ref = by_reference()
+    for unit in ("D0", "Z2"):
+        assert math.isclose(forward_question(changed_setting(), unit).answer, ref.z[unit])
     fresh = Network(SIZES, weights=[HIDDEN, OUTPUT]).predict(XOR_X[3])[0, 0]
     assert forward_question(changed_setting()).answer == fresh
 
 
 def test_delta_question_answer():
-    _, _, _, delta_out, delta_hidden = by_hand()
-    assert math.isclose(delta_question(changed_setting(), "D0").answer, delta_out)
-    for k in range(3):
-        q = delta_question(changed_setting(), f"Z{k + 1}")
-        assert math.isclose(q.answer, delta_hidden[k])
+    ref = by_reference()
+    for unit in ("D0", "Z1", "Z2", "Z3"):
+        assert math.isclose(delta_question(changed_setting(), unit).answer, ref.delta[unit])
 
 
 @pytest.mark.parametrize("link", ["w(X0->Z1)", "w(X1->Z3)", "w(Z2->D0)", "w(Z0->D0)"])
@@ -112,11 +111,15 @@ def test_new_weight_question_answer(link):
     fresh.step(XOR_X[3], XOR_Y[3], 0.2)
     q = new_weight_question(changed_setting(), link)
     assert q.answer == fresh.weight(link)
-    x, z_hidden, _, delta_out, delta_hidden = by_hand()
-    if link == "w(X1->Z3)":
-        assert math.isclose(q.answer, HIDDEN[2, 1] - 0.2 * x[1] * delta_hidden[2])
-    if link == "w(Z2->D0)":
-        assert math.isclose(q.answer, OUTPUT[0, 2] - 0.2 * z_hidden[1] * delta_out)
+    assert math.isclose(q.answer, by_reference().new[link])
+
+
+def test_new_weight_question_takes_either_form_of_a_link_name():
+    for link in ("w(X1->Z3)", "w(Z2->D0)"):
+        source, target = naming.parse_link(link)
+        short = new_weight_question(changed_setting(), f"{source}->{target}")
+        assert short == new_weight_question(changed_setting(), link)
+        assert math.isclose(short.answer, by_reference().new[link])
 
 
 def test_prediction_question_answer_and_correct_sign():
@@ -125,6 +128,7 @@ def test_prediction_question_answer_and_correct_sign():
     fresh.step(XOR_X[3], XOR_Y[3], 0.02)
     q = prediction_question(changed_setting(lr=0.02))
     assert math.isclose(q.answer, fresh.predict(XOR_X[3])[0, 0])
+    assert math.isclose(q.answer, by_reference(lr=0.02).h_after)
     target = XOR_Y[3, 0]
     assert abs(q.answer - target) < abs(before - target)  # the correct sign moves towards y
 
@@ -142,10 +146,27 @@ def test_solution_is_built_from_the_steps_computations():
 
 
 def test_prompt_shows_the_changed_numbers():
-    q = forward_question(changed_setting(lr=0.2))
-    assert r"\alpha = 0.2" in q.prompt
-    assert "$(-1)$" in q.prompt and "$1.5$" in q.prompt
-    assert "<table>" in q.prompt
+    setting = changed_setting(lr=0.2)
+    q = forward_question(setting)
+    assert rf"\alpha = {latex_number(setting.lr)}" in q.prompt
+    for name, value in zip(("X1", "X2"), setting.x[0]):
+        assert f"${unit_latex(name)} = {latex_number(value)}$" in q.prompt
+    assert weights_table(setting.net) in q.prompt
+
+
+def test_weights_table_has_a_row_per_receiving_unit_and_a_cell_per_weight():
+    net = changed_setting().net
+    table = weights_table(net)
+    rows = re.findall(r"<tr>(.*?)</tr>", table)
+    expected = []
+    for layer, weights in enumerate(net.weights):
+        expected.append("<th>into</th>" + "".join(f"<th>${unit_latex(s)}$</th>"
+                                                  for s in net.unit_names[layer]))
+        for row, links in zip(weights, net.link_names[layer]):
+            target = unit_latex(naming.parse_link(links[0])[1])
+            expected.append(f"<th>${target}$</th>"
+                            + "".join(f"<td>${latex_number(w)}$</td>" for w in row))
+    assert rows == expected
 
 
 def test_builders_leave_the_setting_alone():
@@ -159,8 +180,11 @@ def test_builders_leave_the_setting_alone():
 def test_bad_unit_or_link():
     with pytest.raises(BpkitError, match="Z1, Z2, Z3, D0"):
         forward_question(changed_setting(), "X1")
-    with pytest.raises(BpkitError, match="no link named"):
+    missing = re.escape("no link named 'w(X0->D0)': links are w(X0->Z1)")
+    with pytest.raises(BpkitError, match=missing):
         new_weight_question(changed_setting(), "w(X0->D0)")
+    with pytest.raises(BpkitError, match="not a link name"):
+        new_weight_question(changed_setting(), "X0-Z1")
     with pytest.raises(BpkitError, match="unknown question kind"):
         random_question(0, "essay")
 

@@ -1,18 +1,35 @@
+"""The worked steps: sympy's formulas, filled with the trace's numbers, in teaching order.
+
+Expected numbers come from the scalar reference step (tests/reference.py) or from the trace
+itself; expected formulas from the symbolic network's own terms.
+"""
+
+import json
 import math
 import re
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
+import reference
 import sympy as sp
 
 from bpkit import ALPHA, XOR_X, XOR_Y, BpkitError, Network, article_network, derive, steps
 from bpkit.core.fmt import latex_number
+from bpkit.core.symbolic import unit_latex
 
 XOR_TWO_OUTPUTS = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+SIGNS = {"article": -1.0, "squared": 1.0}
 
 
 def article_trace(loss):
     return article_network(loss).step(XOR_X[:1], XOR_Y[:1], ALPHA)
+
+
+def article_reference(loss):
+    return reference.article_step(tuple(XOR_X[0]), XOR_Y[0, 0], ALPHA, SIGNS[loss])
 
 
 def tanh_sigmoid_trace():
@@ -21,14 +38,31 @@ def tanh_sigmoid_trace():
     return net.step(XOR_X, XOR_TWO_OUTPUTS, 0.5)
 
 
-def expected_value(trace, computation, sample):
-    """The trace's own number for a computation, looked up independently of steps.py."""
+def deep_trace():
+    net = Network([2, 3, 2, 1], activation=["tanh", "sigmoid"], weights="random", seed=5)
+    return net.step(XOR_X, XOR_Y, 0.2)
+
+
+def reference_value(ref, computation):
+    """The reference step's number for a computation of the article's step."""
+    by_kind = {"weighted sum": ref.a, "activation": ref.z, "delta": ref.delta,
+               "gradient": ref.gradient, "update": ref.new}
+    return by_kind[computation.kind][computation.name]
+
+
+def trace_value(trace, computation, sample):
+    """The trace's own number for a computation, looked up without steps.py."""
     if computation.kind in ("gradient", "update"):
         link = trace.links[computation.name]
         return link.gradient if computation.kind == "gradient" else link.new
     unit = trace.units[computation.name]
     return {"weighted sum": unit.a, "activation": unit.z, "delta": unit.delta}[
         computation.kind][sample]
+
+
+def result(value):
+    """A result as the worked lines end with it: no parentheses around a negative."""
+    return latex_number(value).strip("()")
 
 
 def arithmetic(latex):
@@ -45,66 +79,84 @@ def worked_part(computation):
     return rhs.rsplit(" = ", 1)[0]
 
 
+def printed(sn, expr):
+    """An expression as the worked steps print it: in the order built, the article's names."""
+    return sp.latex(expr, order="none", mul_symbol="dot", symbol_names=sn.latex_names)
+
+
 # ----- the article's step, both conventions ------------------------------------------------------
 @pytest.mark.parametrize("loss", ["article", "squared"])
 @pytest.mark.parametrize("phase", steps.PHASES)
-def test_values_equal_the_trace(loss, phase):
-    trace = article_trace(loss)
+def test_values_equal_the_reference_step(loss, phase):
+    trace, ref = article_trace(loss), article_reference(loss)
     found = steps.computations(trace, phase)
     assert found, phase
     for c in found:
         assert c.phase == phase
-        assert c.value == expected_value(trace, c, 0)
-        assert c.substituted.endswith(" " + latex_number(c.value).strip("()"))
+        assert c.value == trace_value(trace, c, 0)
+        assert c.value == pytest.approx(reference_value(ref, c))
+        assert c.substituted.endswith(" " + result(c.value))
 
 
 def test_teaching_order_and_counts():
     trace = article_trace("article")
+    sizes = trace.sizes
     forward = steps.computations(trace, "forward")
-    assert [(c.kind, c.name) for c in forward[:4]] == [
-        ("weighted sum", "Z1"), ("activation", "Z1"), ("weighted sum", "Z2"), ("activation", "Z2")]
-    assert [c.name for c in forward[-2:]] == ["D0", "D0"]
-    assert len(forward) == 2 * 4
+    receivers = [u for u in trace.units.values() if u.a is not None]
+    assert [(c.kind, c.name) for c in forward] == [
+        (kind, u.name) for u in receivers for kind in ("weighted sum", "activation")]
     deltas = steps.computations(trace, "deltas")
-    assert [c.name for c in deltas] == ["D0", "Z1", "Z2", "Z3"]
+    by_layer = {}
+    for u in receivers:
+        by_layer.setdefault(u.layer, []).append(u.name)
+    assert [c.name for c in deltas] == [n for layer in range(len(sizes) - 1, 0, -1)
+                                        for n in by_layer[layer]]
     update = steps.computations(trace, "update")
-    assert len(update) == 2 * len(trace.links) == 26
-    assert [c.kind for c in update[:2]] == ["gradient", "update"]
-    assert [c.name for c in update[::2]] == list(trace.links)
+    assert [(c.kind, c.name) for c in update] == [
+        (kind, link) for link in trace.links for kind in ("gradient", "update")]
 
 
-def test_article_numbers_in_the_worked_lines():
-    trace = article_trace("article")
+@pytest.mark.parametrize("loss", ["article", "squared"])
+def test_article_numbers_in_the_worked_lines(loss):
+    trace, ref = article_trace(loss), article_reference(loss)
+    n = latex_number
+    sources = ["X0", "X1", "X2"]
     z1 = steps.explain(trace, "forward", "Z1", kind="weighted sum")
-    assert z1.substituted == r"a_{Z_{1}} = 1 \cdot 1 + 1 \cdot 0 + 1 \cdot 0 = 1"
-    assert z1.formula.startswith(r"a_{Z_{1}} = w_{X_{0} \to Z_{1}} \cdot X_{0}")
-    d0 = steps.explain(trace, "forward", "D0")
-    assert d0.kind == "activation" and d0.value == 4
+    terms = " + ".join(rf"{n(ref.old[f'w({s}->Z1)'])} \cdot {n(ref.z[s])}" for s in sources)
+    assert z1.substituted == rf"a_{{Z_{{1}}}} = {terms} = {result(ref.a['Z1'])}"
     delta = steps.explain(trace, "deltas", "D0")
-    assert delta.value == -4
-    assert "y - z_{D_{0}}" in delta.formula
-    assert delta.substituted == r"\delta_{D_{0}} = \left(0 - 4\right) \cdot 1 = -4"
+    h, y = n(ref.z["D0"]), n(XOR_Y[0, 0])
+    formula = "y - z_{D_{0}}" if loss == "article" else "z_{D_{0}} - y"  # actual - predicted
+    difference = f"{y} - {h}" if loss == "article" else f"{h} - {y}"
+    assert formula in delta.formula
+    assert delta.substituted == (rf"\delta_{{D_{{0}}}} = \left({difference}\right) \cdot {n(1)}"
+                                 f" = {result(ref.delta['D0'])}")
     hidden = steps.explain(trace, "deltas", "Z1")
-    assert hidden.substituted == r"\delta_{Z_{1}} = 1 \cdot 1 \cdot (-4) = -4"
-    update = steps.explain(trace, "update", "w(X0->Z1)")
-    assert update.substituted.endswith(r":= 1 - 0.1 \cdot (-4) = 1.4")
-    assert r"\alpha" in update.formula and ":=" in update.formula
+    assert hidden.substituted == (rf"\delta_{{Z_{{1}}}} = {n(1)} \cdot {n(ref.old['w(Z1->D0)'])}"
+                                  rf" \cdot {n(ref.delta['D0'])} = {result(ref.delta['Z1'])}")
+    for link in ("w(X0->Z1)", "w(X1->Z3)", "w(Z2->D0)"):
+        update = steps.explain(trace, "update", link)
+        assert update.substituted.endswith(
+            rf":= {n(ref.old[link])} - {n(ALPHA)} \cdot {n(ref.gradient[link])}"
+            f" = {result(ref.new[link])}")
+        assert r"\alpha" in update.formula and ":=" in update.formula
     gradient = steps.explain(trace, "update", "w(Z1->D0)", kind="gradient")
-    assert gradient.value == -4
-    assert gradient.substituted.endswith(r"= 1 \cdot (-4) = -4")
+    assert gradient.substituted.endswith(
+        rf"= {n(ref.z['Z1'])} \cdot {n(ref.delta['D0'])} = {result(ref.gradient['w(Z1->D0)'])}")
 
 
-def test_correct_sign_numbers():
-    trace = article_trace("squared")
-    delta = steps.explain(trace, "deltas", "D0")
-    assert "z_{D_{0}} - y" in delta.formula
-    assert delta.substituted == r"\delta_{D_{0}} = \left(4 - 0\right) \cdot 1 = 4"
-    update = steps.explain(trace, "update", "w(Z2->D0)")
-    assert math.isclose(update.value, 0.6)
-    assert update.substituted.endswith(r"= 1 - 0.1 \cdot 4 = 0.6")
-    unchanged = steps.explain(trace, "update", "w(X1->Z3)")
-    assert unchanged.value == 1
-    assert unchanged.substituted.endswith(r":= 1 - 0.1 \cdot 0 = 1")
+def test_a_link_from_a_zero_input_keeps_its_weight():
+    trace, ref = article_trace("squared"), article_reference("squared")
+    still = steps.explain(trace, "update", "w(X1->Z3)")
+    assert ref.z["X1"] == 0 and still.value == ref.old["w(X1->Z3)"]
+    assert still.substituted.endswith(
+        rf"\cdot {latex_number(0.0)} = {result(ref.old['w(X1->Z3)'])}")
+
+
+def test_a_line_whose_numbers_are_its_result_is_written_once():
+    trace, ref = article_trace("squared"), article_reference("squared")
+    identity = steps.explain(trace, "forward", "Z1")  # z = a: nothing to work out
+    assert identity.substituted == rf"z_{{Z_{{1}}}} = {result(ref.a['Z1'])}"
 
 
 # ----- a nonlinear net, a batch, a deep net ------------------------------------------------------
@@ -113,15 +165,15 @@ def test_tanh_sigmoid_values_and_numbers(sample):
     trace = tanh_sigmoid_trace()
     for phase in steps.PHASES:
         for c in steps.computations(trace, phase, sample):
-            assert c.value == expected_value(trace, c, sample)
+            assert c.value == trace_value(trace, c, sample)
     a_z1 = steps.explain(trace, "forward", "Z1", sample, kind="weighted sum")
     weights = trace.old_weights[0][0]
     inputs = [1.0, *trace.inputs[sample]]
     for w, x in zip(weights, inputs):
         assert f"{latex_number(w)} \\cdot {latex_number(x)}" in a_z1.substituted
     z1 = steps.explain(trace, "forward", "Z1", sample)
-    assert r"\tanh" in z1.formula and latex_number(trace.units["Z1"].a[sample]).strip("()") in (
-        z1.substituted)
+    assert r"\tanh" in z1.formula
+    assert result(trace.units["Z1"].a[sample]) in z1.substituted
     d1 = steps.explain(trace, "deltas", "D1", sample)
     assert "y_{1}" in d1.formula
     assert latex_number(trace.targets[sample, 1]) in d1.substituted
@@ -147,42 +199,95 @@ def test_batch_gradient_is_the_mean():
     link = trace.links["w(X1->Z2)"]
     assert c.value == link.gradient
     assert math.isclose(c.value, float(np.mean(link.source_z * link.target_delta)))
+    per_sample = [rf"{latex_number(z)} \cdot {latex_number(d)}"
+                  for z, d in zip(link.source_z, link.target_delta)]
+    assert " + ".join(per_sample) in c.substituted
 
 
 def test_deep_network_every_phase():
-    net = Network([2, 3, 2, 1], activation=["tanh", "sigmoid"], weights="random", seed=5)
-    trace = net.step(XOR_X, XOR_Y, 0.2)
+    trace = deep_trace()
     deltas = steps.computations(trace, "deltas", 2)
     assert [c.name for c in deltas] == ["D0", "Z2_1", "Z2_2", "Z1_1", "Z1_2", "Z1_3"]
     for phase in steps.PHASES:
         for c in steps.computations(trace, phase, 2):
-            assert c.value == expected_value(trace, c, 2)
+            assert c.value == trace_value(trace, c, 2)
     assert r"Z^{(1)}_{1}" in deltas[3].formula
 
 
-# ----- the formulas are sympy's ------------------------------------------------------------------
-@pytest.mark.parametrize("layout", [((2, 3, 1), ("identity", "identity"), "article"),
-                                    ((2, 3, 1), ("identity", "identity"), "squared"),
-                                    ((2, 2, 2), ("tanh", "sigmoid"), "squared")])
-def test_structured_formulas_equal_symbolic_ones(layout):
-    sn = derive(*layout)
-    for unit in sn.a:
-        assert sp.expand(steps._weighted_sum(sn, unit) - sn.weighted_sum[unit]) == 0
-        if unit.startswith("D"):
-            as_function_of_a = steps._output_delta(sn, unit, layout[2]).subs(
-                sn.z[unit], sn.activation[unit])
-            assert sp.simplify(as_function_of_a - sn.deltas[unit]) == 0
+# ----- the formulas are the symbolic network's ---------------------------------------------------
+@pytest.mark.parametrize("trace", [article_trace("article"), article_trace("squared"),
+                                   tanh_sigmoid_trace(), deep_trace()],
+                         ids=["article", "squared", "tanh-sigmoid", "deep"])
+def test_formulas_print_the_symbolic_networks_terms(trace):
+    """Each line is built from the symbolic network: its links, its shortcut terms."""
+    sn = derive(trace.sizes, tuple(trace.activations), trace.loss_name)
+    name = sn.latex_names
+    for c in steps.computations(trace, "forward"):
+        if c.kind == "weighted sum":
+            terms = [rf"{name[w]} \cdot {name[sn.z[s]]}"
+                     for w, s, t in sn.links.values() if t == c.name]
+            assert c.formula == f"{name[sn.a[c.name]]} = {' + '.join(terms)}"
         else:
-            assert sp.simplify(steps._hidden_delta(sn, unit) - sn.shortcut[unit]) == 0
-    for link in sn.links:
-        assert sp.expand(steps._gradient(sn, link) - sn.gradients[link]) == 0
+            assert c.formula == f"{name[sn.z[c.name]]} = {printed(sn, sn.activation[c.name])}"
+    for c in steps.computations(trace, "deltas"):
+        factors = sn.shortcut_terms(c.name).factors(evaluate=False)
+        assert c.formula == (f"{name[sn.delta[c.name]]} = "
+                             f"{printed(sn, sp.Mul(*factors, evaluate=False))}")
+    for c in steps.computations(trace, "update")[::2]:
+        weight, source, target = sn.links[c.name]
+        assert c.formula.endswith(rf"{name[sn.z[source]]} \cdot {name[sn.delta[target]]}")
+        assert name[weight] in c.formula.split(" = ")[0]
 
 
 def test_symbolic_network_is_left_untouched():
-    sn = derive((2, 3, 1), ("identity", "identity"), "article")
+    trace = article_trace("article")
+    sn = derive(trace.sizes, tuple(trace.activations), trace.loss_name)
     before = dict(sn.latex_names)
-    steps.computations(article_trace("article"), "update")
+    steps.computations(trace, "update")
     assert sn.latex_names == before
+
+
+# ----- caches ------------------------------------------------------------------------------------
+COLD_RUN = textwrap.dedent("""
+    import json
+    from bpkit import ALPHA, XOR_X, XOR_Y, article_network, steps
+    trace = article_network("article").step(XOR_X[:1], XOR_Y[:1], ALPHA)
+    print(json.dumps([[c.kind, c.name, c.formula, c.substituted, c.value]
+                      for phase in steps.PHASES for c in steps.computations(trace, phase)]))
+""")
+
+
+def every_line(trace):
+    return [[c.kind, c.name, c.formula, c.substituted, c.value]
+            for phase in steps.PHASES for c in steps.computations(trace, phase)]
+
+
+def test_templates_from_a_cold_interpreter_equal_the_warm_ones_and_the_reference():
+    """A fresh Python builds every line right, and a session that printed other layouts agrees."""
+    done = subprocess.run([sys.executable, "-c", COLD_RUN], capture_output=True, text=True,
+                          check=True)
+    cold = json.loads(done.stdout)
+    for warm_up in (article_trace("squared"), tanh_sigmoid_trace(), deep_trace()):
+        every_line(warm_up)
+    trace = article_trace("article")
+    assert every_line(trace) == cold
+    assert every_line(trace) == every_line(article_trace("article"))  # a second, cached pass
+    ref = article_reference("article")
+    by_kind = {"weighted sum": ref.a, "activation": ref.z, "delta": ref.delta,
+               "gradient": ref.gradient, "update": ref.new}
+    for kind, name, _formula, substituted, value in cold:
+        assert value == pytest.approx(by_kind[kind][name])
+        assert substituted.endswith(" " + result(value))
+
+
+def test_a_cleared_derivation_prints_the_same_lines():
+    """Clearing derive's cache gives a new symbolic network, whose lines are the same."""
+    trace = article_trace("squared")
+    first = every_line(trace)
+    sn = derive(trace.sizes, tuple(trace.activations), trace.loss_name)
+    derive.cache_clear()
+    assert derive(trace.sizes, tuple(trace.activations), trace.loss_name) is not sn
+    assert every_line(trace) == first
 
 
 # ----- rendering ---------------------------------------------------------------------------------
@@ -194,9 +299,21 @@ def test_aligned_block():
     assert block.count("&=") == 2 * len(found)
     short = steps.aligned(found, formulas=False)
     assert short.count("&=") == len(found)
-    assert r"\delta_{D_{0}} &= \left(0 - 4\right) \cdot 1 = -4" in short
+    lhs, rhs = found[0].substituted.split(" = ", 1)
+    assert f"{lhs} &= {rhs}" in short
     update = steps.aligned(steps.computations(article_trace("article"), "update")[:2])
     assert "&:=" in update
+
+
+def test_latex_result_drops_the_parentheses_of_a_negative():
+    assert steps.latex_result(-4.0) == latex_number(-4.0)[1:-1]
+    assert steps.latex_result(1.4) == latex_number(1.4)
+
+
+def test_unit_names_print_as_the_article_writes_them():
+    trace = deep_trace()
+    for c in steps.computations(trace, "deltas"):
+        assert c.formula.startswith(rf"\delta_{{{unit_latex(c.name)}}} = ")
 
 
 # ----- bad input ---------------------------------------------------------------------------------

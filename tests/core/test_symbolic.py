@@ -2,9 +2,20 @@
 
 import numpy as np
 import pytest
+import reference
 import sympy as sp
 
-from bpkit import ACTIVATIONS, LOSSES, XOR_X, XOR_Y, Network, article_network, derive
+from bpkit import (
+    ACTIVATIONS,
+    ALPHA,
+    LOSSES,
+    XOR_X,
+    XOR_Y,
+    BpkitError,
+    Network,
+    article_network,
+    derive,
+)
 from bpkit.core.functions import a, h, y
 
 LAYOUTS = [
@@ -85,6 +96,91 @@ def test_symbolic_values_equal_the_numeric_step(sizes, acts, loss):
             assert values["delta"][unit] == pytest.approx(record.delta[0], rel=1e-10, abs=1e-14)
     for name, link in trace.links.items():
         assert values["gradient"][name] == pytest.approx(link.gradient, rel=1e-10, abs=1e-14)
+
+
+@pytest.mark.parametrize(("sizes", "acts", "loss"), LAYOUTS)
+def test_shortcut_terms_are_the_outgoing_links_or_the_loss_factor(sizes, acts, loss):
+    sym = derive(sizes, acts, loss)
+    outputs = [u for u in sym.a if sym.layer_of(u) == len(sizes) - 1]
+    for unit in sym.a:
+        terms = sym.shortcut_terms(unit)
+        f_prime = ACTIVATIONS[acts[sym.layer_of(unit) - 1]].derivative.subs(a, sym.a[unit])
+        assert terms.unit == unit and terms.f_prime == f_prime
+        if unit in outputs:
+            k = outputs.index(unit)
+            expected = LOSSES[loss].output_gradient.subs(
+                {h: sym.z[unit], y: sym.targets[k]}, simultaneous=True)
+            assert terms.links == () and terms.loss_factor == expected
+            assert terms.factors() == (expected, f_prime)
+        else:
+            outgoing = [(w, sym.delta[t]) for w, s, t in sym.links.values() if s == unit]
+            assert list(terms.links) == outgoing and terms.loss_factor is None
+            assert terms.factors()[1] == sp.Add(*(w * d for w, d in outgoing))
+
+
+@pytest.mark.parametrize(("sizes", "acts", "loss"), LAYOUTS)
+def test_the_shortcut_is_the_product_of_its_terms(sizes, acts, loss):
+    sym = derive(sizes, acts, loss)
+    for unit in sym.a:
+        product = sp.Mul(*sym.shortcut_terms(unit).factors(evaluate=False))
+        as_function_of_a = product.subs(sym.z[unit], sym.activation[unit])
+        assert sp.simplify(as_function_of_a - sym.shortcut[unit]) == 0, unit
+
+
+def test_unevaluated_factors_keep_link_order():
+    sym = derive((2, 3, 2), ("identity", "identity"), "squared")
+    _, links = sym.shortcut_terms("Z2").factors(evaluate=False)
+    assert links.args == tuple(sp.Mul(w, d, evaluate=False)
+                               for w, d in sym.shortcut_terms("Z2").links)
+
+
+def test_shortcut_terms_of_a_unit_without_a_delta_names_the_ones_with_one():
+    sym = article_network().symbolic()
+    with pytest.raises(BpkitError, match="'X1' has no delta: units with one are Z1, Z2, Z3, D0"):
+        sym.shortcut_terms("X1")
+
+
+@pytest.mark.parametrize("loss", ["article", "squared"])
+def test_symbol_values_of_the_articles_step_are_the_reference_numbers(loss):
+    sign = {"article": -1.0, "squared": 1.0}[loss]
+    net = article_network(loss)
+    trace = net.step(XOR_X[:1], XOR_Y[:1], ALPHA)
+    ref = reference.article_step(tuple(XOR_X[0]), XOR_Y[0, 0], ALPHA, sign)
+    sym = net.symbolic()
+    values = sym.symbol_values(trace)
+    expected = {sym.targets[0]: XOR_Y[0, 0]}
+    expected.update({sym.z[u]: ref.z[u] for u in sym.z})
+    expected.update({sym.a[u]: ref.a[u] for u in sym.a})
+    expected.update({sym.delta[u]: ref.delta[u] for u in sym.delta})
+    expected.update({w: ref.old[name] for name, (w, _, _) in sym.links.items()})
+    assert values == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("sizes", "acts", "loss"), LAYOUTS)
+def test_symbol_values_satisfy_every_formula(sizes, acts, loss):
+    net = Network(sizes, activation=list(acts[:-1]), output_activation=acts[-1], loss=loss,
+                  weights="random", seed=11)
+    X = np.random.default_rng(3).uniform(-1, 1, (3, sizes[0]))
+    Y = np.random.default_rng(4).uniform(0.1, 0.9, (3, sizes[-1]))
+    trace = net.step(X, Y, 0.1)
+    sym = net.symbolic()
+    for sample in range(3):
+        values = sym.symbol_values(trace, sample)
+        assert set(values) == {*sym.z.values(), *sym.a.values(), *sym.delta.values(),
+                               *sym.targets, *sym.links_in_order}
+        for unit in sym.a:
+            assert float(sym.weighted_sum[unit].subs(values)) == pytest.approx(values[sym.a[unit]])
+            assert float(sym.activation[unit].subs(values)) == pytest.approx(values[sym.z[unit]])
+            assert float(sym.shortcut[unit].subs(values)) == pytest.approx(
+                values[sym.delta[unit]], rel=1e-10, abs=1e-14)
+
+
+def test_symbol_values_refuse_another_layout_and_a_missing_sample():
+    trace = article_network("squared").step(XOR_X[:2], XOR_Y[:2], ALPHA)
+    with pytest.raises(BpkitError, match="not this symbolic network's"):
+        article_network("article").symbolic().symbol_values(trace)
+    with pytest.raises(BpkitError, match="sample must be a whole number from 0 to 1"):
+        article_network("squared").symbolic().symbol_values(trace, 2)
 
 
 def test_full_gradients_of_the_seed_net_on_xor_equal_backprop():

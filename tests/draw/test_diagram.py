@@ -1,39 +1,29 @@
-"""The network diagram: right numbers per view, in-place updates, no leaked figures, legible."""
+"""The network diagram: the layout's texts per phase, updates in place, no pyplot, legible."""
 
 import itertools
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import reference
 from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
 
 from bpkit import XOR_X, XOR_Y, BpkitError, Network, article_network
 from bpkit.core.article import ALPHA
 from bpkit.core.fmt import number
 from bpkit.core.naming import PHASES
+from bpkit.draw import layout
 from bpkit.draw.diagram import CHANGED, HIGHLIGHT, UNCHANGED, NetworkDiagram, draw
-
-VIEWS = PHASES
+from bpkit.draw.figure import NotebookFigure
 
 
 def article_step(loss="article"):
     return article_network(loss).step(XOR_X[:1], XOR_Y[:1], ALPHA)
 
 
-def numpy_article_step(sign):
-    """The article's step on (0, 0) done by hand with numpy: forward, deltas, new weights."""
-    x = np.array([1.0, *XOR_X[0]])
-    w1, w2 = np.ones((3, 3)), np.ones((1, 4))
-    hidden = w1 @ x
-    z_hidden = np.array([1.0, *hidden])
-    h = float((w2 @ z_hidden)[0])
-    y = float(XOR_Y[0, 0])
-    d_out = (y - h) if sign == "article" else (h - y)
-    d_hidden = w2[0, 1:] * d_out
-    new1 = w1 - ALPHA * np.outer(d_hidden, x)
-    new2 = w2 - ALPHA * d_out * z_hidden
-    return hidden, h, d_out, d_hidden, new1, new2
+def article_reference(loss="article"):
+    return reference.article_step(x=tuple(XOR_X[0]), y=float(XOR_Y[0, 0]), lr=ALPHA,
+                                  sign=-1.0 if loss == "article" else 1.0)
 
 
 @pytest.fixture(autouse=True)
@@ -43,67 +33,56 @@ def no_pyplot_figures():
     assert plt.get_fignums() == [], "the diagram must not create pyplot figures"
 
 
-def test_forward_view_labels_weights_and_each_units_a_and_z():
-    trace = article_step()
-    hidden, h, *_ = numpy_article_step("article")
+def shown(diagram):
+    """Every text the diagram shows: units, links, title and footer."""
+    return ({name: text.get_text() for name, text in diagram.unit_labels.items()},
+            {name: text.get_text() for name, text in diagram.link_labels.items()},
+            diagram.title.get_text(), diagram.footer.get_text())
+
+
+@pytest.mark.parametrize("loss", ["article", "squared"])
+@pytest.mark.parametrize("phase", PHASES)
+def test_each_phase_shows_the_layouts_texts_at_the_layouts_places(loss, phase):
+    trace = article_step(loss)
     diagram = NetworkDiagram(trace.unit_names)
-    diagram.label(trace, "forward")
-    assert len(diagram.link_labels) == 13
-    for name, link in trace.links.items():
-        assert diagram.link_labels[name].get_text() == number(link.old) == "1"
-    for k, value in enumerate(hidden, start=1):
-        text = diagram.unit_labels[f"Z{k}"].get_text()
-        assert f"a = {number(value)}" in text and f"z = {number(value)}" in text
-    assert diagram.unit_labels["D0"].get_text() == f"D0\na = {number(h)}\nz = {number(h)}"
-    assert number(h) == "4"  # the article's forward pass
+    diagram.label(trace, phase)
+    said = layout.labels(trace, phase)
+    assert shown(diagram) == (said.units, said.links, said.title, said.footer)
+    places = diagram.layout.label_positions(said.link_chars, said.unit_chars)
+    assert {n: tuple(t.get_position()) for n, t in diagram.link_labels.items()} == places
+    assert diagram.phase == phase
+
+
+@pytest.mark.parametrize("loss", ["article", "squared"])
+def test_the_articles_step_reads_as_the_reference_computes_it(loss):
+    ref = article_reference(loss)
+    diagram = NetworkDiagram(article_step(loss).unit_names)
+    diagram.label(article_step(loss), "forward")
+    assert diagram.unit_labels["D0"].get_text() == (
+        f"D0\na = {number(ref.a['D0'])}\nz = {number(ref.z['D0'])}")
     assert diagram.unit_labels["X1"].get_text() == "X1\nz = 0"
-    assert diagram.unit_labels["X0"].get_text() == "X0\nz = 1"
-    assert "a =" not in diagram.unit_labels["Z0"].get_text()
-    assert f"h = {number(h)}" in diagram.title.get_text()
+    diagram.label(article_step(loss), "deltas")
+    assert diagram.unit_labels["Z2"].get_text() == f"Z2\nδ = {number(ref.delta['Z2'])}"
+    assert diagram.unit_labels["Z0"].get_text() == "Z0\nno δ"
+    diagram.label(article_step(loss), "update")
+    assert diagram.link_labels["w(Z1->D0)"].get_text() == (
+        f"{number(ref.old['w(Z1->D0)'])} → {number(ref.new['w(Z1->D0)'])}")
 
 
-@pytest.mark.parametrize("sign", ["article", "squared"])
-def test_backward_view_labels_deltas_and_none_for_input_and_bias(sign):
-    trace = article_step(sign)
-    _, _, d_out, d_hidden, *_ = numpy_article_step(sign)
-    diagram = NetworkDiagram(trace.unit_names)
-    diagram.label(trace, "deltas")
-    assert diagram.unit_labels["D0"].get_text() == f"D0\nδ = {number(d_out)}"
-    for k, delta in enumerate(d_hidden, start=1):
-        assert diagram.unit_labels[f"Z{k}"].get_text() == f"Z{k}\nδ = {number(delta)}"
-    for unit in ("X0", "X1", "X2", "Z0"):
-        assert diagram.unit_labels[unit].get_text() == f"{unit}\nno δ"
-    for name, link in trace.links.items():
-        assert diagram.link_labels[name].get_text() == number(link.old)
-    assert number(d_out) == ("-4" if sign == "article" else "4")
-
-
-@pytest.mark.parametrize("sign", ["article", "squared"])
-def test_update_view_labels_old_to_new_and_highlights_exactly_the_changed_links(sign):
-    trace = article_step(sign)
-    *_, new1, new2 = numpy_article_step(sign)
+@pytest.mark.parametrize("loss", ["article", "squared"])
+def test_update_phase_draws_exactly_the_changed_links_bold(loss):
+    ref = article_reference(loss)
+    trace = article_step(loss)
     diagram = NetworkDiagram(trace.unit_names)
     diagram.label(trace, "update")
-    expected = {}
-    for j, target in enumerate(["Z1", "Z2", "Z3"]):
-        for i, source in enumerate(["X0", "X1", "X2"]):
-            expected[f"w({source}->{target})"] = new1[j, i]
-    for i, source in enumerate(["Z0", "Z1", "Z2", "Z3"]):
-        expected[f"w({source}->D0)"] = new2[0, i]
-    changed = {name for name, new in expected.items() if new != 1.0}
-    # the article: X0 and hidden links move (1.4 with its sign, 0.6 with the right one)
-    assert changed == {"w(X0->Z1)", "w(X0->Z2)", "w(X0->Z3)", "w(Z0->D0)", "w(Z1->D0)",
-                       "w(Z2->D0)", "w(Z3->D0)"}
-    for name, new in expected.items():
-        assert diagram.link_labels[name].get_text() == f"1 → {number(new)}"
-        line = diagram.links[name]
+    changed = {name for name in ref.old if ref.new[name] != ref.old[name]}
+    assert changed and changed != set(ref.old)
+    for name, line in diagram.links.items():
         look = CHANGED if name in changed else UNCHANGED
         assert to_rgba(line.get_color()) == to_rgba(look["color"])
-        assert line.get_linewidth() == look["linewidth"]
+        assert (line.get_linewidth(), line.get_alpha()) == (look["linewidth"], look["alpha"])
     widths = {name: line.get_linewidth() for name, line in diagram.links.items()}
     assert min(widths[n] for n in changed) > max(w for n, w in widths.items() if n not in changed)
-    assert {number(new) for name, new in expected.items() if name in changed} == (
-        {"1.4"} if sign == "article" else {"0.6"})
 
 
 def test_highlight_marks_one_unit_or_link_and_moves_with_each_call():
@@ -130,14 +109,14 @@ def test_highlight_marks_one_unit_or_link_and_moves_with_each_call():
         diagram.label(trace, "forward", highlight="Z9")
 
 
-def test_show_updates_in_place_without_new_figures_or_artists():
+def test_label_updates_in_place_without_new_figures_or_artists():
     trace = article_step()
     diagram = NetworkDiagram(trace.unit_names)
     counts = (len(diagram.axes.texts), len(diagram.axes.lines), len(diagram.axes.patches),
               len(diagram.figure.axes))
     first = {n: t for n, t in diagram.link_labels.items()}
-    for view, highlight in itertools.product(VIEWS, [None, "Z1", "w(Z0->D0)"]):
-        diagram.label(trace, view, highlight=highlight)
+    for phase, highlight in itertools.product(PHASES, [None, "Z1", "w(Z0->D0)"]):
+        diagram.label(trace, phase, highlight=highlight)
         diagram.to_png()
     assert (len(diagram.axes.texts), len(diagram.axes.lines), len(diagram.axes.patches),
             len(diagram.figure.axes)) == counts
@@ -145,12 +124,12 @@ def test_show_updates_in_place_without_new_figures_or_artists():
     assert plt.get_fignums() == []
 
 
-def test_png_changes_with_the_view_and_the_numbers():
+def test_png_changes_with_the_phase_and_the_numbers():
     trace = article_step()
     diagram = NetworkDiagram(trace.unit_names)
     images = []
-    for view in VIEWS:
-        diagram.label(trace, view)
+    for phase in PHASES:
+        diagram.label(trace, phase)
         images.append(diagram.to_png())
     assert all(png.startswith(b"\x89PNG") for png in images)
     assert len(set(images)) == 3
@@ -188,12 +167,12 @@ def overlaps(diagram):
 
 
 @pytest.mark.parametrize("large", [False, True])
-def test_article_labels_do_not_overlap_in_any_view(large):
+def test_article_labels_do_not_overlap_in_any_phase(large):
     trace = article_step()
     diagram = NetworkDiagram(trace.unit_names, large=large)
-    for view in VIEWS:
-        diagram.label(trace, view)
-        assert overlaps(diagram) == ([], []), view
+    for phase in PHASES:
+        diagram.label(trace, phase)
+        assert overlaps(diagram) == ([], []), phase
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -217,10 +196,10 @@ def test_other_sizes_draw_every_link_and_label_it(sizes):
     diagram = NetworkDiagram(trace.unit_names)
     n_links = sum((m + 1) * n for m, n in itertools.pairwise(sizes))
     assert len(diagram.links) == len(diagram.link_labels) == n_links == len(trace.links)
-    for view in VIEWS:
-        diagram.label(trace, view, sample=2)
+    for phase in PHASES:
+        diagram.label(trace, phase, sample=2)
         for name, link in trace.links.items():
-            expected = (f"{number(link.old)} → {number(link.new)}" if view == "update"
+            expected = (f"{number(link.old)} → {number(link.new)}" if phase == "update"
                         else number(link.old))
             assert diagram.link_labels[name].get_text() == expected
     last_hidden = trace.unit_names[-2][1]
@@ -250,12 +229,16 @@ def test_bad_input_is_refused_with_a_message():
         NetworkDiagram([["X0"]])
 
 
-def test_draw_returns_a_figure_outside_pyplot_that_shows_itself():
+def test_draw_returns_a_notebook_figure_outside_pyplot_for_one_phase():
     trace = article_step()
-    figure = draw(trace, view="update", large=True)
-    assert isinstance(figure, Figure)
+    ref = article_reference()
+    figure = draw(trace, "update", large=True)
+    assert isinstance(figure, NotebookFigure)
     assert plt.get_fignums() == []
-    assert figure._repr_png_().startswith(b"\x89PNG")
-    assert repr(figure).startswith("<Figure size ")
     texts = [t.get_text() for t in figure.axes[0].texts]
-    assert "1 → 1.4" in texts
+    assert f"1 → {number(ref.new['w(X0->Z1)'])}" in texts
+    assert texts.count(layout.labels(trace, "update").title) == 1
+    large = figure.get_size_inches()
+    assert all(large > draw(trace, "update", large=False).get_size_inches())
+    deltas = [t.get_text() for t in trace.draw("deltas").axes[0].texts]
+    assert layout.labels(trace, "deltas").title in deltas

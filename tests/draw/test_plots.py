@@ -1,3 +1,5 @@
+"""Training pictures: each plot draws what it is given and returns a Figure."""
+
 import io
 
 import matplotlib.pyplot as plt
@@ -117,27 +119,30 @@ def test_decision_boundary_needs_two_inputs():
 
 
 # ----- learning rates -----------------------------------------------------------------------------
-def test_learning_rate_comparison():
-    fig, histories = plots.learning_rate_comparison(
-        lambda: article_network("squared"), [0.001, 0.05, 0.5], 200, XOR_X, XOR_Y)
-    rendered(fig)
-    assert list(histories) == [0.001, 0.05, 0.5]
+def test_learning_rate_curves_draw_one_labelled_curve_per_rate_and_mark_divergence():
+    histories = {lr: article_network("squared").train(XOR_X, XOR_Y, lr, 200)
+                 for lr in (0.001, 0.05, 0.5)}
     slow, good, wild = histories.values()
     assert wild.diverged and not slow.diverged and not good.diverged
-    assert good.losses[-1] < slow.losses[-1]
-    assert np.isclose(good.losses[-1], 0.125, atol=1e-3)  # the best a linear model can do
-    texts = legend_texts(fig)
-    assert any(f"diverged at epoch {wild.diverged_at}" in t for t in texts)
-    assert len(fig.axes[0].lines) == 4
+    fig = rendered(plots.learning_rate_curves(histories))
+    ax = fig.axes[0]
+    assert ax.get_title() == "Loss per epoch for different learning rates"
+    assert legend_texts(fig) == [
+        rf"$\alpha$ = 0.001: loss {number(slow.losses[-1])} after 200 epochs",
+        rf"$\alpha$ = 0.05: loss {number(good.losses[-1])} after 200 epochs",
+        rf"$\alpha$ = 0.5: diverged at epoch {wild.diverged_at}",
+    ]
+    assert len(ax.lines) == 4  # three curves and the X that ends the diverged one
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), good.losses)
 
 
-def test_learning_rate_comparison_bad_input():
-    with pytest.raises(BpkitError, match="make_net must return"):
-        plots.learning_rate_comparison(lambda: "net", [0.1], 10)
-    with pytest.raises(BpkitError, match="lrs must be"):
-        plots.learning_rate_comparison(article_network, [], 10)
-    with pytest.raises(BpkitError, match="learning rate"):
-        plots.learning_rate_comparison(article_network, [0.1, 0], 10)
+def test_learning_rate_curves_bad_input():
+    run = article_network().train(XOR_X, XOR_Y, 0.01, 2)
+    for histories, message in [({}, "non-empty dict"), ([run], "non-empty dict"),
+                               ({0.1: "run"}, "History"), ({0.0: run}, "learning rate"),
+                               ({"fast": run}, "learning rate")]:
+        with pytest.raises(BpkitError, match=message):
+            plots.learning_rate_curves(histories)
 
 
 # ----- symmetry -----------------------------------------------------------------------------------
@@ -145,7 +150,7 @@ def test_equal_start_hidden_units_stay_identical():
     net = Network([2, 3, 1], activation="tanh", weights=0.5)
     history = net.train(XOR_X, XOR_Y, 0.5, 200, snapshot_every=10)
     fig = rendered(plots.hidden_units_plot(history))
-    assert "stay identical" in fig._suptitle.get_text()
+    assert "stay identical" in fig.get_suptitle()
     assert len(fig.axes) == 3
     for ax in fig.axes:
         assert len(ax.lines) == 3
@@ -158,7 +163,7 @@ def test_random_start_breaks_the_symmetry():
     net = Network([2, 3, 1], activation="tanh", weights="random", seed=2)
     history = net.train(XOR_X, XOR_Y, 0.5, 100, snapshot_every=20)
     fig = rendered(plots.hidden_units_plot(history))
-    assert "symmetry is broken" in fig._suptitle.get_text()
+    assert "symmetry is broken" in fig.get_suptitle()
 
 
 def test_hidden_units_plot_needs_snapshots():

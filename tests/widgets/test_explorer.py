@@ -1,80 +1,75 @@
-"""The explorer driven from Python: its readout shows what a fresh Network.step computes."""
+"""The explorer driven from Python: readout and diagram show what the reference step computes."""
 
 import html
 from html.parser import HTMLParser
 
-import numpy as np
 import pytest
+import reference
 
-from bpkit import XOR_X, XOR_Y, BpkitError, Network, article_network
-from bpkit.core.article import ALPHA
+from bpkit import ALPHA, CONVENTIONS, XOR_X, XOR_Y, BpkitError, Network, article_network
 from bpkit.core.fmt import number
-from bpkit.widgets.explorer import Explorer
+from bpkit.core.naming import PHASES, link_key
+from bpkit.widgets.explorer import Explorer, Settings, sample_label, trace_for
 
 LINKS = [name for layer in article_network().link_names for row in layer for name in row]
+SIGN = {"squared": 1.0, "article": -1.0}
+"""The reference step's sign for each loss the explorer toggles."""
 
 
-class _Cells(HTMLParser):
-    """Collect table rows (lists of cell texts) and paragraph texts from the readout."""
+class Readout(HTMLParser):
+    """The readout's table (each row a dict by column header) and its paragraph texts."""
 
-    def __init__(self):
+    def __init__(self, explorer):
         super().__init__()
-        self.rows, self.paragraphs, self._row, self._text, self._in = [], [], None, "", None
+        self.header, self.rows, self.paragraphs = [], [], []
+        self._cells, self._text = None, None
+        self.feed(explorer.readout.value)
 
     def handle_starttag(self, tag, attrs):
         if tag == "tr":
-            self._row = []
+            self._cells = []
         elif tag in ("td", "th", "p"):
-            self._in, self._text = tag, ""
+            self._text = ""
 
     def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._row is not None:
-            self._row.append(self._text)
+        if tag in ("td", "th"):
+            self._cells.append(self._text)
         elif tag == "p":
             self.paragraphs.append(self._text)
+        elif tag == "tr" and not self.header:
+            self.header = self._cells
         elif tag == "tr":
-            self.rows.append(self._row)
-            self._row = None
-        if tag == self._in:
-            self._in = None
+            self.rows.append(dict(zip(self.header, self._cells)))
+        if tag in ("td", "th", "p"):
+            self._text = None
 
     def handle_data(self, data):
-        if self._in:
+        if self._text is not None:
             self._text += data
 
-
-def parsed(explorer):
-    cells = _Cells()
-    cells.feed(explorer.readout.value)
-    return cells
+    def by(self, column):
+        """The rows by their value in ``column`` (the unit or link name)."""
+        return {row[column]: row for row in self.rows}
 
 
-def fresh_step(weights=None, lr=ALPHA, sample=0, sign="article"):
-    """What the explorer should show, computed independently with a new Network."""
-    net = article_network(sign)
-    for link, value in (weights or {}).items():
-        net.set_weight(link if link.startswith("w(") else f"w({link})", value)
-    return net.step(XOR_X[sample:sample + 1], XOR_Y[sample:sample + 1], lr)
+def reference_step(weights=None, lr=ALPHA, sample=0, loss="article"):
+    """What the explorer should show, from the hand-written reference step."""
+    changes = {link_key(link): value for link, value in (weights or {}).items()}
+    return reference.article_step(tuple(XOR_X[sample]), float(XOR_Y[sample, 0]), lr,
+                                  SIGN[loss], changes)
 
 
-def count_calls(monkeypatch, explorer, method):
-    calls = []
-    original = getattr(explorer, method)
-
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(explorer, method, counted)
-    return calls
+def shown_link_labels(explorer):
+    """The text of every link's label on the explorer's diagram, by link name."""
+    return {name: label.get_text() for name, label in explorer.diagram.link_labels.items()}
 
 
 SETTINGS = [
     {},
     {"weights": {"X0->Z1": 0.5, "w(Z2->D0)": -1.3}, "lr": 0.25, "sample": 1},
-    {"weights": {"X1->Z3": 2.7, "X2->Z2": -0.4}, "lr": 0.01, "sample": 2, "sign": "squared"},
+    {"weights": {"X1->Z3": 2.7, "X2->Z2": -0.4}, "lr": 0.01, "sample": 2, "loss": "squared"},
     {"weights": {name: 0.1 * k - 0.6 for k, name in enumerate(LINKS)}, "lr": 1.7, "sample": 3,
-     "sign": "article"},
+     "loss": "article"},
 ]
 
 
@@ -82,69 +77,72 @@ SETTINGS = [
 def test_forward_readout_shows_each_units_a_and_z_and_the_output(settings):
     explorer = Explorer("forward")
     trace = explorer.update(**settings)
-    expected = fresh_step(**settings)
-    rows = {row[0]: row[1:] for row in parsed(explorer).rows[1:]}
-    for name, unit in expected.units.items():
-        a = "" if unit.a is None else number(unit.a[0])
-        assert rows[name] == [a, number(unit.z[0])], name
-    h = number(expected.outputs[0, 0])
-    assert f"output h = {h}" in parsed(explorer).paragraphs
-    assert trace.outputs[0, 0] == expected.outputs[0, 0]
+    expected = reference_step(**settings)
+    rows = Readout(explorer).by("unit")
+    assert list(rows) == list(trace.units)
+    for name, row in rows.items():
+        a = number(expected.a[name]) if name in expected.a else ""
+        assert (row["a (weighted sum)"], row["z (activation)"]) == (a, number(expected.z[name]))
+    assert f"output h = {number(expected.z['D0'])}" in Readout(explorer).paragraphs
+    assert trace.outputs[0, 0] == pytest.approx(expected.z["D0"])
 
 
 @pytest.mark.parametrize("settings", SETTINGS)
 def test_deltas_readout_shows_each_delta(settings):
     explorer = Explorer("deltas")
     explorer.update(**settings)
-    expected = fresh_step(**settings)
-    rows = {row[0]: row[1:] for row in parsed(explorer).rows[1:]}
-    with_delta = {n: u for n, u in expected.units.items() if u.delta is not None}
-    assert set(rows) == set(with_delta) == {"Z1", "Z2", "Z3", "D0"}
-    for name, unit in with_delta.items():
-        assert rows[name] == [number(unit.delta[0])]
+    expected = reference_step(**settings)
+    rows = Readout(explorer).by("unit")
+    assert set(rows) == set(expected.delta) == {"Z1", "Z2", "Z3", "D0"}
+    for name, row in rows.items():
+        assert row["δ"] == number(expected.delta[name]), name
 
 
 @pytest.mark.parametrize("settings", SETTINGS)
 def test_update_readout_shows_losses_and_the_new_weights(settings):
     explorer = Explorer("update")
     explorer.update(**settings)
-    expected = fresh_step(**settings)
-    cells = parsed(explorer)
+    expected = reference_step(**settings)
+    readout = Readout(explorer)
     losses = f"before the step = {number(expected.loss)}, after = {number(expected.loss_after)}"
-    assert any(losses in p for p in cells.paragraphs)
-    rows = {row[0]: row[1:] for row in cells.rows[1:]}
-    assert len(rows) == 13
-    for name, link in expected.links.items():
-        assert rows[name[2:-1]] == [number(link.old), number(link.gradient), number(link.new)]
+    assert any(losses in p for p in readout.paragraphs)
+    rows = readout.by("link")
+    assert list(rows) == LINKS
+    for name, row in rows.items():
+        assert (row["old weight"], row["gradient"], row["new weight"]) == (
+            number(expected.old[name]), number(expected.gradient[name]),
+            number(expected.new[name])), name
 
 
 def test_starts_from_the_article_and_its_numbers_match_the_article():
     explorer = Explorer("update")
-    trace = explorer.trace
-    expected = fresh_step()
-    for name, link in expected.links.items():
-        assert trace.links[name].new == link.new
-    # the article's facts, recomputed here by hand: h = 4, delta = -4, X0 links -> 1 + 0.1 * 4
+    expected = reference_step()
+    for name, link in explorer.trace.links.items():
+        assert link.new == pytest.approx(expected.new[name])
+    # the article's facts from first principles: h = 4 on (0, 0), delta = y - h = -4,
+    # and a bias link's new weight is 1 - 0.1 * 1 * (-4)
     h = 1 + 3 * (1 * 1 + 1 * 0 + 1 * 0)
-    delta = XOR_Y[0, 0] - h
-    assert number(trace.outputs[0, 0]) == number(h)
-    assert trace.links["w(X0->Z1)"].new == pytest.approx(1 - ALPHA * 1 * (delta * 1))
-    rows = {row[0]: row[1:] for row in parsed(explorer).rows[1:]}
-    assert rows["X0->Z1"][-1] == number(1 - ALPHA * delta) == "1.4"
-    assert explorer.sign_toggle.value == "article"
+    assert number(explorer.trace.outputs[0, 0]) == number(h)
+    assert Readout(explorer).by("link")["w(X0->Z1)"]["new weight"] == number(
+        1 - ALPHA * (XOR_Y[0, 0] - h)) == "1.4"
+    assert explorer.loss_toggle.value == "article"
     assert explorer.lr_slider.value == ALPHA
-    assert [s.value for s in explorer.sliders.values()] == [1.0] * 13
+    assert [s.value for s in explorer.sliders.values()] == [1.0] * len(LINKS)
 
 
 def test_widgets_follow_update_and_there_is_one_slider_per_weight():
     explorer = Explorer("forward")
+    assert list(explorer.sliders) == LINKS
     assert [s.description for s in explorer.sliders.values()] == [n[2:-1] for n in LINKS]
-    explorer.update(weights={"X0->Z2": -2.5}, lr=0.5, sample=2, sign="squared")
+    explorer.update(weights={"X0->Z2": -2.5, "w(Z3->D0)": 0.25}, lr=0.5, sample=2,
+                    loss="squared")
     assert explorer.sliders["w(X0->Z2)"].value == -2.5
+    assert explorer.sliders["w(Z3->D0)"].value == 0.25
     assert explorer.lr_slider.value == 0.5
     assert explorer.sample_picker.value == 2
-    assert explorer.sample_picker.label == "(1, 0) -> 1"
-    assert explorer.sign_toggle.value == "squared"
+    assert explorer.sample_picker.label == sample_label(2) == "(1, 0) -> 1"
+    assert explorer.loss_toggle.value == "squared"
+    assert explorer.loss_toggle.label == CONVENTIONS["squared"]
     assert explorer.weights["w(X0->Z2)"] == -2.5
 
 
@@ -152,52 +150,62 @@ def test_a_value_outside_a_sliders_range_widens_the_slider():
     explorer = Explorer("forward")
     explorer.update(weights={"X1->Z1": 5.5}, lr=40.0)
     assert explorer.sliders["w(X1->Z1)"].value == 5.5
+    assert explorer.sliders["w(X1->Z1)"].max >= 5.5
     assert explorer.lr_slider.value == pytest.approx(40.0)
     assert explorer.trace.links["w(X1->Z1)"].old == 5.5
     assert explorer.trace.lr == 40.0
 
 
-def test_moving_a_slider_recomputes_once_and_changes_the_image(monkeypatch):
+def test_a_network_with_weights_beyond_the_sliders_starts_with_them_shown():
+    net = article_network("squared")
+    net.set_weight("w(X0->Z1)", -4.5)
+    explorer = Explorer("forward", net=net)
+    assert explorer.sliders["w(X0->Z1)"].value == -4.5
+    explorer.update(lr=0.2)  # another control moved: the weight stays what it was
+    assert explorer.trace.links["w(X0->Z1)"].old == -4.5
+
+
+def test_moving_a_slider_redraws_once_with_the_new_numbers():
     explorer = Explorer("forward")
-    steps = count_calls(monkeypatch, explorer, "_step")
-    pngs = count_calls(monkeypatch, explorer.diagram, "to_png")
-    before = explorer.image.value
+    images, readouts = [], []
+    explorer.image.observe(images.append, names="value")
+    explorer.readout.observe(readouts.append, names="value")
     explorer.sliders["w(X0->Z1)"].value = 2.0
-    assert len(steps) == 1 and len(pngs) == 1
-    assert explorer.image.value != before
+    assert len(images) == 1 and len(readouts) == 1
     assert explorer.trace.links["w(X0->Z1)"].old == 2.0
-    expected = fresh_step({"X0->Z1": 2.0})
-    assert explorer.trace.outputs[0, 0] == expected.outputs[0, 0]
+    assert explorer.trace.outputs[0, 0] == pytest.approx(
+        reference_step({"X0->Z1": 2.0}).z["D0"])
+    assert shown_link_labels(explorer)["w(X0->Z1)"] == number(2.0)
 
 
-def test_one_update_of_many_values_computes_once_and_repeats_come_from_the_cache(monkeypatch):
+def test_one_update_of_many_values_redraws_once_and_equal_settings_give_the_same_trace():
     explorer = Explorer("update")
-    steps = count_calls(monkeypatch, explorer, "_step")
-    pngs = count_calls(monkeypatch, explorer.diagram, "to_png")
+    images = []
+    explorer.image.observe(images.append, names="value")
     changes = {"weights": {"X0->Z1": 0.3, "X1->Z1": -0.7, "Z3->D0": 2.0}, "lr": 0.3,
-               "sample": 3, "sign": "squared"}
-    explorer.update(**changes)
-    assert len(steps) == 1 and len(pngs) == 1
-    explorer.reset()  # the start and the changes were both computed before: no new step
-    explorer.update(**changes)
-    explorer.update(**changes)
-    assert len(steps) == 1
-    explorer.update(lr=0.31)
-    assert len(steps) == 2
+               "sample": 3, "loss": "squared"}
+    first = explorer.update(**changes)
+    assert len(images) == 1
+    explorer.reset()
+    assert explorer.update(**changes) is first  # remembered, not computed again
+    assert trace_for(explorer.settings) is first
+    assert explorer.update(lr=0.31) is not first
 
 
 def test_reset_restores_the_start():
     explorer = Explorer("deltas")
     start_png, start_readout = explorer.image.value, explorer.readout.value
-    explorer.update(weights={"X2->Z3": -3.0}, lr=2.0, sample=1, sign="squared")
+    explorer.update(weights={"X2->Z3": -3.0}, lr=2.0, sample=1, loss="squared")
     assert explorer.readout.value != start_readout
     explorer.reset_button.click()
     assert explorer.image.value == start_png
     assert explorer.readout.value == start_readout
-    assert explorer.settings.weights == (1.0,) * 13
+    assert explorer.settings == explorer.start
+    assert explorer.weights == dict.fromkeys(LINKS, 1.0)
     assert (explorer.lr_slider.value, explorer.sample_picker.value,
-            explorer.sign_toggle.value) == (ALPHA, 0, "article")
-    assert explorer.trace.links["w(X0->Z1)"].new == fresh_step().links["w(X0->Z1)"].new
+            explorer.loss_toggle.value) == (ALPHA, 0, "article")
+    assert explorer.trace.links["w(X0->Z1)"].new == pytest.approx(
+        reference_step().new["w(X0->Z1)"])
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -206,9 +214,14 @@ def test_reset_restores_the_start():
     ({"lr": float("nan")}, "learning rate"),
     ({"lr": "fast"}, "learning rate"),
     ({"weights": {"X9->Z1": 1.0}}, "X9->Z1"),
+    ({"weights": {"w(X9->Z1)": 1.0}}, "X9->Z1"),
+    ({"weights": {"Z1": 1.0}}, "not a link name"),
     ({"weights": {"X0->Z1": float("inf")}}, "X0->Z1"),
+    ({"weights": {"X0->Z1": "big"}}, "X0->Z1"),
     ({"sample": 4}, "sample"),
-    ({"sign": "backwards"}, "sign"),
+    ({"sample": 1.0}, "sample"),
+    ({"loss": "backwards"}, "loss"),
+    ({"loss": "logistic"}, "loss"),
 ])
 def test_a_bad_value_shows_a_message_and_keeps_the_previous_state(changes, message):
     explorer = Explorer("update")
@@ -241,6 +254,15 @@ def test_a_control_set_to_a_diverging_value_is_undone_with_a_message():
     assert explorer.trace.links["w(X0->Z1)"].old == 0.7
 
 
+def test_the_loss_toggle_switches_the_output_deltas_sign():
+    explorer = Explorer("deltas")
+    article = Readout(explorer).by("unit")["D0"]["δ"]
+    explorer.loss_toggle.value = "squared"
+    assert explorer.settings.loss == "squared"
+    assert Readout(explorer).by("unit")["D0"]["δ"] == number(
+        reference_step(loss="squared").delta["D0"]) != article
+
+
 def test_phase_and_network_are_checked():
     with pytest.raises(BpkitError, match="phase"):
         Explorer("backwards")
@@ -254,21 +276,57 @@ def test_another_network_starts_from_its_own_weights_and_loss():
     net = Network([2, 2, 1], activation="tanh", weights="random", seed=4, loss="squared")
     explorer = Explorer("update", net=net)
     assert len(explorer.sliders) == 3 * 2 + 3
-    assert explorer.sign_toggle.value == "squared"
-    expected = net.preview_step(XOR_X[:1], XOR_Y[:1], ALPHA)
-    for name, link in expected.links.items():
-        assert explorer.trace.links[name].new == pytest.approx(link.new, abs=1e-15)
-    explorer.update(sample=3, sign="article")
-    again = Network([2, 2, 1], activation="tanh", loss="article", weights=net.weights)
-    expected = again.step(XOR_X[3:], XOR_Y[3:], ALPHA)
-    np.testing.assert_allclose(explorer.trace.new_weights[0], expected.new_weights[0])
+    assert explorer.loss_toggle.value == "squared"
+    weights = [w.tolist() for w in net.weights]
+    expected = reference.step((2, 2, 1), weights, XOR_X[0], XOR_Y[0], ALPHA, activation="tanh")
+    for name, link in explorer.trace.links.items():
+        assert link.new == pytest.approx(expected.new[name], abs=1e-12)
+    explorer.update(sample=3, loss="article")
+    expected = reference.step((2, 2, 1), weights, XOR_X[3], XOR_Y[3], ALPHA, sign=-1.0,
+                              activation="tanh")
+    for name, link in explorer.trace.links.items():
+        assert link.new == pytest.approx(expected.new[name], abs=1e-12)
     explorer.reset()
-    assert explorer.sign_toggle.value == "squared"
+    assert explorer.loss_toggle.value == "squared"
+
+
+def test_settings_name_the_layout_so_equal_weights_on_other_networks_differ():
+    identity = Settings.of(article_network("squared"))
+    tanh = Settings.of(article_network("squared", activation="tanh"))
+    assert identity.weights == tanh.weights and identity != tanh
+    assert trace_for(identity).outputs[0, 0] == pytest.approx(
+        reference.article_step(sign=1.0).z["D0"])
+    assert trace_for(tanh).outputs[0, 0] == pytest.approx(
+        reference.article_step(sign=1.0, activation="tanh").z["D0"])
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_the_diagram_shows_the_current_weights_after_going_back_to_earlier_settings(phase):
+    explorer = Explorer(phase)
+    for value in (2, 1, 2, -0.5, 1):
+        explorer.update(weights={"X0->Z1": value})
+        assert explorer.weights["w(X0->Z1)"] == value
+        shown = shown_link_labels(explorer)["w(X0->Z1)"]  # 'w', or 'old → new' in 'update'
+        assert shown.split(" → ")[0] == number(float(value)), (value, shown)
+    explorer.update(weights={"X0->Z1": 2})
+    explorer.reset()
+    assert shown_link_labels(explorer)["w(X0->Z1)"].split(" → ")[0] == number(1.0)
+
+
+def test_an_explorer_shows_its_own_settings_even_when_another_computed_them_first():
+    first, second = Explorer("forward"), Explorer("forward")
+    first.update(weights={"X0->Z1": 2})
+    second.update(weights={"X0->Z1": 2})
+    first.update(weights={"X0->Z1": 1})
+    assert shown_link_labels(first)["w(X0->Z1)"] == number(1.0)
+    assert shown_link_labels(second)["w(X0->Z1)"] == number(2.0)
 
 
 def test_large_mode_and_display_delegate_to_the_widget():
     explorer = Explorer("forward", large=True)
-    assert "font-size:1.45em" in explorer.readout.value
+    # the lecture view's browser test reads the readout's first styled box
+    assert explorer.readout.value.startswith('<div style="font-size:1.45em;line-height:1.4">')
+    assert "font-size:1.45em" not in Explorer("forward", large=False).readout.value
     bundle = explorer._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == (
         explorer.widget.model_id)
@@ -278,8 +336,6 @@ def test_large_mode_and_display_delegate_to_the_widget():
 
 
 def test_lecture_mode_makes_explorers_large_unless_asked_otherwise(monkeypatch):
-    from bpkit.widgets.explorer import Explorer
-
     monkeypatch.setenv("BPKIT_LECTURE", "1")
     assert Explorer("forward").large and not Explorer("forward", large=False).large
     monkeypatch.delenv("BPKIT_LECTURE")

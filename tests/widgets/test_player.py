@@ -3,13 +3,12 @@
 import html
 
 import pytest
+import reference
 
-from bpkit import XOR_X, XOR_Y, BpkitError, Network, article_network
-from bpkit.core.article import ALPHA
+from bpkit import ALPHA, XOR_X, XOR_Y, BpkitError, Network, article_network
+from bpkit.core.naming import PHASES
 from bpkit.core.steps import computations
 from bpkit.widgets.player import StepPlayer
-
-PHASES = ("forward", "deltas", "update")
 
 
 def article_step():
@@ -85,6 +84,17 @@ def test_the_play_widget_drives_the_player():
     assert player.diagram.highlighted == player.steps[2].name
 
 
+def test_going_back_shows_that_computation_again():
+    player = StepPlayer(article_step(), "update")
+    first_image = player.image.value
+    player.go(3)
+    player.go(0)
+    assert player.index == 0 == player.slider.value
+    assert player.diagram.highlighted == player.steps[0].name
+    assert player.image.value == first_image
+    assert "step 1 of" in player.counter.value
+
+
 def test_buttons_move_and_disable_at_the_ends():
     player = StepPlayer(article_step(), "deltas")
     assert player.previous_button.disabled and not player.next_button.disabled
@@ -102,8 +112,9 @@ def test_the_article_deltas_are_played_in_order_with_the_articles_numbers():
     player = StepPlayer(article_step(), "deltas")
     names = [player.go(i).name for i in range(len(player.steps))]
     assert names == ["D0", "Z1", "Z2", "Z3"]
-    h = 1 + 3 * 1  # the article's forward pass on (0, 0)
-    assert [step.value for step in player.steps] == [XOR_Y[0, 0] - h] * 4  # -4, its sign
+    expected = reference.article_step(sign=-1.0)  # the article's sign: delta = y - h = -4
+    assert [step.value for step in player.steps] == pytest.approx(
+        [expected.delta[name] for name in names])
 
 
 def test_the_diagram_image_is_replaced_in_place_and_large_mode_is_bigger():

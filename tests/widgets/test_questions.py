@@ -36,3 +36,13 @@ def test_widget_buttons_and_enter_call_the_entry_points():
     widget.answer_box.value = "1,5"
     widget.check_button.click()
     assert "dot" in widget.feedback.value
+
+
+def test_widget_displays_as_its_widget_and_its_text_hides_the_answer():
+    question = Question("What is 7/5?", 1.4, hints=["a", "b"], solution="$$x$$")
+    widget = QuestionWidget(question)
+    bundle = widget._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == (
+        widget.widget.model_id)
+    assert bundle["text/plain"] == "QuestionWidget(answer hidden, 2 hints)"
+    assert "1.4" not in repr(widget)
