@@ -5,42 +5,6 @@ Three layers, each a folder, data flowing one way: ``bpkit.core`` (the maths, nu
 questions, ipywidgets) -> the notebooks. ``import bpkit`` loads the core alone.
 """
 
-from bpkit.core import (
-    ACTIVATIONS,
-    ALPHA,
-    ANSWER_TOLERANCE,
-    CONVENTIONS,
-    LOSSES,
-    XOR_X,
-    XOR_Y,
-    BpkitError,
-    History,
-    Link,
-    Network,
-    Question,
-    Setting,
-    StepTrace,
-    SymbolicNetwork,
-    Unit,
-    article_network,
-    delta_question,
-    derive,
-    finite_difference_gradients,
-    forward_question,
-    new_weight_question,
-    number,
-    parse_answer,
-    prediction_question,
-    random_question,
-    random_setting,
-    steps,
-)
+from bpkit.core import *  # noqa: F403 -- the core's public face is the package's
+from bpkit.core import __all__ as __all__
 
-__all__ = [
-    "ACTIVATIONS", "ALPHA", "ANSWER_TOLERANCE", "CONVENTIONS", "LOSSES", "PHASES", "XOR_X", "XOR_Y",
-    "BpkitError", "History", "Link", "Network", "Question", "Setting", "StepTrace",
-    "SymbolicNetwork", "Table", "Unit", "article_network", "delta_question", "derive",
-    "finite_difference_gradients", "forward_question", "new_weight_question", "number",
-    "parse_answer", "prediction_question", "random_question", "random_setting", "steps",
-    "train_at_rates",
-]

@@ -6,10 +6,14 @@ import inspect
 import re
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from IPython.display import Code, Math
+from IPython.display import Math
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
 
 from bpkit.core.errors import BpkitError
 from bpkit.core.functions import ACTIVATIONS, LOSSES
@@ -25,14 +29,29 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
     return Table.of(header, rows)
 
 
-def source(obj: object) -> Code:
+@dataclass(frozen=True)
+class SourceCode:
+    """Python source for a notebook cell: highlighted with inline colours, plain as text."""
+
+    data: str
+    language: str = "python"
+
+    def _repr_html_(self) -> str:
+        """The code as HTML with its colours inline (no stylesheet to depend on)."""
+        return highlight(self.data, PythonLexer(), HtmlFormatter(noclasses=True, nobackground=True))
+
+    def __repr__(self) -> str:
+        return self.data
+
+
+def source(obj: object) -> SourceCode:
     """A function's or class's source code, highlighted as Python, e.g. ``Network.backprop``."""
     try:
         text = inspect.getsource(obj)
     except (OSError, TypeError):
         raise BpkitError(f"no Python source to show for {obj!r:.60}: give a function, method "
                          "or class written in Python, e.g. Network.backprop") from None
-    return Code(textwrap.dedent(text), language="python")
+    return SourceCode(textwrap.dedent(text))
 
 
 def math(*lines: str) -> Math:

@@ -16,7 +16,7 @@ import pytest
 import reference
 import sympy as sp
 
-from bpkit import ALPHA, XOR_X, XOR_Y, BpkitError, Network, article_network, derive, steps
+from bpkit import ALPHA, PHASES, XOR_X, XOR_Y, BpkitError, Network, article_network, derive, steps
 from bpkit.core.fmt import latex_number
 from bpkit.core.symbolic import unit_latex
 
@@ -86,7 +86,7 @@ def printed(sn, expr):
 
 # ----- the article's step, both conventions ------------------------------------------------------
 @pytest.mark.parametrize("loss", ["article", "squared"])
-@pytest.mark.parametrize("phase", steps.PHASES)
+@pytest.mark.parametrize("phase", PHASES)
 def test_values_equal_the_reference_step(loss, phase):
     trace, ref = article_trace(loss), article_reference(loss)
     found = steps.computations(trace, phase)
@@ -163,7 +163,7 @@ def test_a_line_whose_numbers_are_its_result_is_written_once():
 @pytest.mark.parametrize("sample", range(4))
 def test_tanh_sigmoid_values_and_numbers(sample):
     trace = tanh_sigmoid_trace()
-    for phase in steps.PHASES:
+    for phase in PHASES:
         for c in steps.computations(trace, phase, sample):
             assert c.value == trace_value(trace, c, sample)
     a_z1 = steps.explain(trace, "forward", "Z1", sample, kind="weighted sum")
@@ -183,7 +183,7 @@ def test_worked_arithmetic_reproduces_the_value():
     """The printed numbers, evaluated, give the printed result (to the 4 digits shown)."""
     for trace in (article_trace("article"), article_trace("squared"), tanh_sigmoid_trace()):
         checked = 0
-        for phase in steps.PHASES:
+        for phase in PHASES:
             for c in steps.computations(trace, phase, 1 if trace.n_samples > 1 else 0):
                 if c.kind in ("weighted sum", "gradient", "update"):
                     assert math.isclose(arithmetic(worked_part(c)), c.value,
@@ -208,7 +208,7 @@ def test_deep_network_every_phase():
     trace = deep_trace()
     deltas = steps.computations(trace, "deltas", 2)
     assert [c.name for c in deltas] == ["D0", "Z2_1", "Z2_2", "Z1_1", "Z1_2", "Z1_3"]
-    for phase in steps.PHASES:
+    for phase in PHASES:
         for c in steps.computations(trace, phase, 2):
             assert c.value == trace_value(trace, c, 2)
     assert r"Z^{(1)}_{1}" in deltas[3].formula
@@ -250,16 +250,16 @@ def test_symbolic_network_is_left_untouched():
 # ----- caches ------------------------------------------------------------------------------------
 COLD_RUN = textwrap.dedent("""
     import json
-    from bpkit import ALPHA, XOR_X, XOR_Y, article_network, steps
+    from bpkit import ALPHA, PHASES, XOR_X, XOR_Y, article_network, steps
     trace = article_network("article").step(XOR_X[:1], XOR_Y[:1], ALPHA)
     print(json.dumps([[c.kind, c.name, c.formula, c.substituted, c.value]
-                      for phase in steps.PHASES for c in steps.computations(trace, phase)]))
+                      for phase in PHASES for c in steps.computations(trace, phase)]))
 """)
 
 
 def every_line(trace):
     return [[c.kind, c.name, c.formula, c.substituted, c.value]
-            for phase in steps.PHASES for c in steps.computations(trace, phase)]
+            for phase in PHASES for c in steps.computations(trace, phase)]
 
 
 def test_templates_from_a_cold_interpreter_equal_the_warm_ones_and_the_reference():
