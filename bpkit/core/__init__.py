@@ -22,7 +22,7 @@ from bpkit.core.fmt import number
 from bpkit.core.functions import ACTIVATIONS, LOSSES
 from bpkit.core.gradcheck import finite_difference_gradients
 from bpkit.core.naming import PHASES
-from bpkit.core.network import History, Network, train_at_rates
+from bpkit.core.network import History, Network, train_at_rates, with_bias
 from bpkit.core.symbolic import SymbolicNetwork, derive
 from bpkit.core.table import Table
 from bpkit.core.trace import Link, StepTrace, Unit
@@ -33,5 +33,5 @@ __all__ = [
     "SymbolicNetwork", "Table", "Unit", "article_network", "delta_question", "derive",
     "finite_difference_gradients", "forward_question", "new_weight_question", "number",
     "parse_answer", "prediction_question", "random_question", "random_setting", "steps",
-    "train_at_rates",
+    "train_at_rates", "with_bias",
 ]

@@ -93,13 +93,18 @@ class Pass:
     a: Arrays
     """Weighted sums per non-input layer, shape (n, units without bias)."""
     z: Arrays
-    """Activations per layer, shape (n, units): the inputs first, the outputs h last."""
+    """Activations per layer, shape (n, units): z0 (X0, X1, ...) first, the outputs h last."""
     loss: float
     """J: the loss per sample summed over the outputs, averaged over the batch."""
     deltas: Arrays
     """dJ/da per non-input layer, shape (n, units without bias)."""
     gradients: Arrays
     """dJ/dw per weight array, shaped like ``Network.weights``: the batch mean."""
+
+
+def with_bias(inputs: np.ndarray) -> np.ndarray:
+    """The input layer's activations z0: the bias unit X0 = 1 as column 0, then the inputs."""
+    return np.concatenate((np.ones((len(inputs), 1)), inputs), axis=1)
 
 
 def update(weights: Sequence[np.ndarray], gradients: Sequence[np.ndarray],
@@ -252,24 +257,25 @@ class Network:
         return twin
 
     # ----- the algorithm -----------------------------------------------------------------
-    def forward(self, inputs: np.ndarray,
+    def forward(self, z0: np.ndarray,
                 weights: Sequence[np.ndarray] | None = None) -> tuple[Arrays, Arrays]:
         """The forward pass: per layer the weighted sums a = z_before @ W.T and z = f(a).
 
-        Returns (a, z). z[0] is the inputs and z[-1] the outputs h; every layer but the output
-        has its bias unit (activation 1) as column 0 of z. ``weights`` default to the network's.
+        ``z0`` is the input layer, one row per sample: the bias unit X0 = 1, then X1, X2, ...
+        (``with_bias(inputs)``). Returns (a, z) with z[0] = z0 and z[-1] the outputs h; every
+        layer but the output has its bias unit as column 0. ``weights`` default to the network's.
         """
         weights = self._weights if weights is None else weights
-        ones = np.ones((len(inputs), 1))
-        a, z = [], [np.concatenate((ones, inputs), axis=1)]
+        bias_units = z0[:, :1]  # X0 = 1 in every sample: the hidden bias units are 1 too
+        a, z = [], [z0]
         last = len(weights) - 1
         for layer, (w, act) in enumerate(zip(weights, self._activations)):
-            a.append(z[layer] @ w.T)
+            a.append(np.dot(z[layer], w.T))
             out = act.f(a[layer])
-            z.append(out if layer == last else np.concatenate((ones, out), axis=1))
+            z.append(out if layer == last else np.concatenate((bias_units, out), axis=1))
         return a, z
 
-    def backprop(self, inputs: np.ndarray, targets: np.ndarray,
+    def backprop(self, z0: np.ndarray, targets: np.ndarray,
                  weights: Sequence[np.ndarray] | None = None) -> Pass:
         """Backpropagation on a batch of n samples: the loss J, every delta, every gradient.
 
@@ -281,18 +287,21 @@ class Network:
         4. update:        W_l := W_l - alpha * dJ/dW_l  (``update``, used by step and train)
 
         J is each sample's loss summed over the outputs, averaged over the batch; sympy derives
-        dJ/dh and f' from their formulas (``bpkit.core.functions``). ``inputs`` (n, inputs) and
-        ``targets`` (n, outputs) are float arrays; ``weights`` default to the network's own.
+        dJ/dh and f' from their formulas (``bpkit.core.functions``). ``z0`` is the input layer
+        with its bias unit X0 (``with_bias(inputs)``), ``targets`` the (n, outputs) targets;
+        ``weights`` default to the network's own.
         """
         weights = self._weights if weights is None else weights
-        f, n = self._activations, len(inputs)  # f[l - 1]: the activation of layer l = 1..L
-        a, z = self.forward(inputs, weights)  # a[l - 1] and z[l]: the sums and outputs of layer l
+        f, n = self._activations, len(z0)  # f[l - 1]: the activation of layer l = 1..L
+        a, z = self.forward(z0, weights)  # a[l - 1] and z[l]: the sums and outputs of layer l
         h = z[-1]
         loss = float(self._loss.value(h, targets).sum()) / n
         deltas = [self._loss.d_dh(h, targets) * f[-1].df(a[-1])]  # 1. output delta
         for layer in range(len(weights) - 1, 0, -1):  # 2. hidden deltas, from the back
-            deltas.insert(0, f[layer - 1].df(a[layer - 1]) * (deltas[0] @ weights[layer][:, 1:]))
-        gradients = [delta.T @ z_before / n for delta, z_before in zip(deltas, z)]  # 3. gradients
+            from_next = np.dot(deltas[0], weights[layer][:, 1:])  # the bias column dropped
+            deltas.insert(0, f[layer - 1].df(a[layer - 1]) * from_next)
+        # 3. gradients: the batch mean of delta * z_before
+        gradients = [np.dot(delta.T, z_before) / n for delta, z_before in zip(deltas, z)]
         return Pass(a, z, loss, deltas, gradients)
 
     # ----- using it ----------------------------------------------------------------------
@@ -300,7 +309,7 @@ class Network:
         """The outputs h for inputs X (one sample or a batch), shape (n_samples, n_outputs)."""
         inputs = validate.as_batch(X, self.sizes[0], "X (the inputs)")
         with np.errstate(over="ignore", invalid="ignore"):
-            return self.forward(inputs)[1][-1]
+            return self.forward(with_bias(inputs))[1][-1]
 
     def loss(self, X: object, Y: object) -> float:
         """The loss J over a batch: summed over outputs, averaged over samples."""
@@ -317,14 +326,14 @@ class Network:
     def step(self, X: object, Y: object, lr: float) -> StepTrace:
         """One gradient-descent update w := w - lr * dJ/dw on a batch; returns its trace."""
         rate = validate.positive_number(lr, "the learning rate (alpha)")
-        inputs, targets = self._samples(X, Y)
-        done = self._checked_backprop(inputs, targets)
+        z0, targets = self._samples(X, Y)
+        done = self._checked_backprop(z0, targets)
         new = update(self._weights, done.gradients, rate)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            after = self.backprop(inputs, targets, new)
+            after = self.backprop(z0, targets, new)
         trace = StepTrace(
             unit_names=self.unit_names, activations=self.activations, loss_name=self.loss_name,
-            lr=rate, inputs=inputs, targets=targets, a=done.a, z=done.z, deltas=done.deltas,
+            lr=rate, inputs=z0[:, 1:], targets=targets, a=done.a, z=done.z, deltas=done.deltas,
             gradients=done.gradients, old_weights=self.weights, new_weights=new,
             loss=done.loss, loss_after=after.loss, outputs_after=after.z[-1],
         )
@@ -358,8 +367,8 @@ class Network:
                              f"time); got {mode!r}")
         every = None if snapshot_every is None else validate.positive_int(snapshot_every,
                                                                           "snapshot_every")
-        inputs, targets = self._samples(X, Y)
-        done = self._checked_backprop(inputs, targets)
+        z0, targets = self._samples(X, Y)
+        done = self._checked_backprop(z0, targets)
         history = History([done.loss], rate, mode, total)
         weights = self._weights
         if every:
@@ -369,10 +378,10 @@ class Network:
                 if mode == "batch":
                     weights = update(weights, done.gradients, rate)
                 else:
-                    for i in range(len(inputs)):
-                        one = self.backprop(inputs[i:i + 1], targets[i:i + 1], weights)
+                    for i in range(len(z0)):
+                        one = self.backprop(z0[i:i + 1], targets[i:i + 1], weights)
                         weights = update(weights, one.gradients, rate)
-                done = self.backprop(inputs, targets, weights)
+                done = self.backprop(z0, targets, weights)
                 if not math.isfinite(done.loss):
                     history.diverged_at = epoch
                     break
@@ -386,16 +395,19 @@ class Network:
 
     # ----- checks around the algorithm ---------------------------------------------------
     def _samples(self, X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
-        """X and Y checked as arrays; a logistic loss also needs targets between 0 and 1."""
+        """The input layer z0 (with X0) and the targets, from X and Y checked as arrays.
+
+        A logistic loss also needs targets between 0 and 1.
+        """
         inputs, targets = validate.samples(X, Y, self.sizes[0], self.sizes[-1])
         if self._loss.needs_unit_interval and ((targets < 0) | (targets > 1)).any():
             raise BpkitError("the logistic loss needs targets Y between 0 and 1")
-        return inputs, targets
+        return with_bias(inputs), targets
 
-    def _checked_backprop(self, inputs: np.ndarray, targets: np.ndarray) -> Pass:
+    def _checked_backprop(self, z0: np.ndarray, targets: np.ndarray) -> Pass:
         """``backprop`` at the current weights, refusing a logistic loss outside its domain."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            done = self.backprop(inputs, targets)
+            done = self.backprop(z0, targets)
         h = done.z[-1]
         if self._loss.needs_unit_interval and ((h <= 0) | (h >= 1)).any():
             raise BpkitError(

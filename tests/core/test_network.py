@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bpkit import XOR_X, XOR_Y, BpkitError, History, Network, article_network
 from bpkit.core.gradcheck import finite_difference_gradients
-from bpkit.core.network import Pass, train_at_rates, update
+from bpkit.core.network import Pass, train_at_rates, update, with_bias
 
 
 def reference_weights(net):
@@ -57,7 +57,7 @@ def assert_same_weights(a, b):
 def test_backprop_on_one_sample_matches_the_reference_unit_by_unit(activation, loss, sign):
     net = random_net([2, 3, 1], hidden=activation, loss=loss, seed=7)
     x, y = [0.3, -0.8], [0.5]
-    done = net.backprop(np.array([x]), np.array([y]))
+    done = net.backprop(with_bias(np.array([x])), np.array([y]))
     ref = reference.step(net.sizes, reference_weights(net), x, y, 0.1, sign, activation)
     names = net.unit_names
     for layer in range(1, len(names)):
@@ -101,16 +101,16 @@ def test_backprop_uses_the_weights_it_is_given_and_leaves_the_networks_alone():
     net = random_net([2, 3, 1], seed=1)
     other = random_net([2, 3, 1], seed=2)
     before = net.weights
-    given_weights = net.backprop(XOR_X, XOR_Y, other.weights)
-    own = other.backprop(XOR_X, XOR_Y)
+    given_weights = net.backprop(with_bias(XOR_X), XOR_Y, other.weights)
+    own = other.backprop(with_bias(XOR_X), XOR_Y)
     assert given_weights.loss == own.loss
     assert_same_weights(given_weights.gradients, own.gradients)
     assert_same_weights(net.weights, before)
 
 
-def test_forward_puts_a_bias_column_of_ones_in_front_of_every_layer_but_the_output():
+def test_every_layer_but_the_output_has_its_bias_unit_of_ones_as_column_0():
     net = random_net([2, 3, 2, 1], seed=4)
-    a, z = net.forward(XOR_X)
+    a, z = net.forward(with_bias(XOR_X))
     assert [layer.shape for layer in z] == [(4, 3), (4, 4), (4, 3), (4, 1)]
     assert [layer.shape for layer in a] == [(4, 3), (4, 2), (4, 1)]
     for layer in z[:-1]:
@@ -131,7 +131,7 @@ def test_backprop_reads_as_the_four_equations():
 def test_loss_gradients_and_predict_are_backprops_numbers():
     net = random_net([2, 4, 2], hidden="sigmoid", seed=5)
     Y = np.hstack([XOR_Y, 1 - XOR_Y])
-    done = net.backprop(XOR_X, Y)
+    done = net.backprop(with_bias(XOR_X), Y)
     assert net.loss(XOR_X, Y) == done.loss
     assert_same_weights(net.gradients(XOR_X, Y), done.gradients)
     np.testing.assert_array_equal(net.predict(XOR_X), done.z[-1])
@@ -139,7 +139,7 @@ def test_loss_gradients_and_predict_are_backprops_numbers():
 
 def test_a_step_records_backprop_and_applies_the_update():
     net = random_net([2, 3, 1], seed=6)
-    done = net.backprop(XOR_X, XOR_Y)
+    done = net.backprop(with_bias(XOR_X), XOR_Y)
     old = net.weights
     trace = net.step(XOR_X, XOR_Y, 0.3)
     for field in ("a", "z", "deltas", "gradients"):
@@ -160,8 +160,8 @@ def test_a_backprop_changed_in_a_subclass_changes_every_computation():
     class Frozen(Network):
         """A network whose backprop reports zero gradients: nothing may move it."""
 
-        def backprop(self, inputs, targets, weights=None):
-            done = super().backprop(inputs, targets, weights)
+        def backprop(self, z0, targets, weights=None):
+            done = super().backprop(z0, targets, weights)
             return dataclasses.replace(done, gradients=[0 * g for g in done.gradients])
 
     net = Frozen([2, 3, 1], activation="tanh", weights="random", seed=2)
@@ -527,7 +527,7 @@ def small_problems(draw):
 
 def away_from_relu_kinks(net, X, Y):
     """True if no relu unit's weighted sum is within 1e-4 of its kink at a = 0."""
-    done = net.backprop(X, Y)
+    done = net.backprop(with_bias(X), Y)
     return all(np.abs(a).min() > 1e-4
                for a, name in zip(done.a, net.activations) if name == "relu")
 
@@ -547,8 +547,14 @@ def test_backprop_equals_finite_differences_on_random_networks(problem):
 
 
 def test_a_pass_holds_one_array_per_layer():
-    done = random_net([2, 3, 2, 1]).backprop(XOR_X, XOR_Y)
+    done = random_net([2, 3, 2, 1]).backprop(with_bias(XOR_X), XOR_Y)
     assert isinstance(done, Pass)
     assert len(done.a) == len(done.deltas) == len(done.gradients) == 3
     assert len(done.z) == 4
     assert [d.shape for d in done.deltas] == [a.shape for a in done.a]
+
+
+def test_with_bias_puts_the_bias_unit_x0_in_front_of_the_inputs():
+    z0 = with_bias(XOR_X)
+    np.testing.assert_array_equal(z0, np.column_stack([np.ones(4), XOR_X]))
+    assert z0.shape == (4, 3) and XOR_X.shape == (4, 2)
