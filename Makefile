@@ -9,7 +9,42 @@ PORT   ?= 8888
 NO_BROWSER ?=
 # Jupyter refuses to run as root unless told; containers and CI often are root.
 AS_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
-# The servers always bind to 127.0.0.1 and ask for a token: a random one, or JUPYTER_TOKEN if set.
+
+# The servers always bind to 127.0.0.1 and ask for a token: a random one (printed in the log with
+# the address to open), or JUPYTER_TOKEN if set. The token reaches the server only through its
+# environment (jupyter_server's IdentityProvider reads JUPYTER_TOKEN), never on the command line,
+# where `ps` shows it to every user. $(value ...) keeps it as typed, even from `make lab
+# JUPYTER_TOKEN=...`: make neither expands it nor pastes it into a command.
+ifneq ($(origin JUPYTER_TOKEN),undefined)
+override JUPYTER_TOKEN := $(value JUPYTER_TOKEN)
+export JUPYTER_TOKEN
+endif
+
+# PORT goes into a command line, so it must be a whole number from 1 to 65535. It is checked as
+# text ($(value ...) never expands it), and `make lab` or `make present` stops with PORT_PROBLEM
+# before anything runs.
+PORT_TEXT := $(strip $(value PORT))
+PORT_PROBLEM = PORT must be a whole number from 1 to 65535 such as 8890 (no leading zeros); \
+	got '$(PORT_TEXT)'
+# '8890' -> '8 8 9 0': every digit becomes a word; anything else stays glued to a neighbour.
+PORT_SPACED := $(strip $(subst 0,0 ,$(subst 1,1 ,$(subst 2,2 ,$(subst 3,3 ,$(subst 4,4 ,$(subst \
+	5,5 ,$(subst 6,6 ,$(subst 7,7 ,$(subst 8,8 ,$(subst 9,9 ,$(PORT_TEXT))))))))))))
+PORT_ONE_WORD := $(filter 1,$(words $(PORT_TEXT)))
+PORT_ONLY_DIGITS := $(if $(filter-out 0 1 2 3 4 5 6 7 8 9,$(PORT_SPACED)),,yes)
+PORT_NO_LEADING_ZERO := $(filter-out 0,$(firstword $(PORT_SPACED)))
+PORT_UP_TO_4_DIGITS := $(filter 1 2 3 4,$(words $(PORT_SPACED)))
+# Five digits sort as text the same as numbers: at most 65535 if it sorts first.
+PORT_5_DIGITS_IN_RANGE := $(and $(filter 5,$(words $(PORT_SPACED))),$(filter \
+	$(PORT_TEXT),$(firstword $(sort $(PORT_TEXT) 65535))))
+PORT_OK := $(and $(PORT_ONE_WORD),$(PORT_ONLY_DIGITS),$(PORT_NO_LEADING_ZERO),$(or \
+	$(PORT_UP_TO_4_DIGITS),$(PORT_5_DIGITS_IN_RANGE)))
+PORT_CHECKED = $(if $(PORT_OK),$(PORT_TEXT),$(error $(PORT_PROBLEM)))
+ifneq ($(filter lab present,$(MAKECMDGOALS)),)
+ifeq ($(PORT_OK),)
+$(error $(PORT_PROBLEM))
+endif
+endif
+OPEN_BROWSER = $(if $(value NO_BROWSER),--no-browser)
 
 .PHONY: lab present notebooks test lint browser screenshots clean
 
@@ -27,14 +62,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--ServerApp.root_dir=notebooks $(if $(NO_BROWSER),--no-browser) $(AS_ROOT)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT_CHECKED) \
+		--ServerApp.root_dir=notebooks $(OPEN_BROWSER) $(AS_ROOT)
 
 # The lecture view: every notebook as a code-free page with live widgets, large for a projector.
+# Voila's --token flag turns the token on: JUPYTER_TOKEN from the environment, else a random one.
 present: $(VENV)/.installed
-	BPKIT_LECTURE=1 JUPYTER_PATH=$(CURDIR)/share/jupyter \
-	$(BIN)/voila notebooks --template=bpkit-lecture --Voila.ip=127.0.0.1 --port=$(PORT) \
-		$(if $(JUPYTER_TOKEN),--token=$(JUPYTER_TOKEN),--token) $(if $(NO_BROWSER),--no-browser)
+	BPKIT_LECTURE=1 JUPYTER_PATH="$$(pwd)/share/jupyter" \
+	$(BIN)/voila notebooks --template=bpkit-lecture --Voila.ip=127.0.0.1 --port=$(PORT_CHECKED) \
+		--token $(OPEN_BROWSER)
 
 # A Chromium for the browser tests: the system's, else Debian's via apt (as root), else Playwright's.
 browser: $(VENV)/.installed-test

@@ -1,6 +1,9 @@
 """The project's set-up files agree with each other (conda/Binder, pip, CI, README)."""
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,3 +52,150 @@ def test_python_requirement_matches_the_makefile_check():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["requires-python"] == ">=3.10"
     assert "sys.version_info >= (3, 10)" in (ROOT / "Makefile").read_text()
+
+
+# ----- the Makefile's servers: PORT checked, the token only in the environment -------------------
+MAKE = shutil.which("make")
+needs_make = pytest.mark.skipif(MAKE is None, reason="make is not installed")
+SERVERS = ["lab", "present"]
+HOSTILE_TOKENS = [
+    "abc;id", "tok$(id)", "tok`id`", "two words", "q'uote\"d", "tok&&id", "tok|id", "$$HOME",
+    "tok\\", "#hash", "tok$(shell touch PWNED)",
+]
+
+
+def make_env(**settings: str) -> dict[str, str]:
+    """The environment for a make run: this one without make's own or the servers' settings."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "JUPYTER_TOKEN", "PORT", "NO_BROWSER"}}
+    return {**env, **settings}
+
+
+def run_make(*args: str, cwd: Path = ROOT, **settings: str) -> subprocess.CompletedProcess:
+    """Run make in the project with ``settings`` in its environment; capture what it prints."""
+    return subprocess.run([MAKE, "--no-print-directory", *args], cwd=cwd, env=make_env(**settings),
+                          capture_output=True, text=True, timeout=120)
+
+
+@needs_make
+@pytest.mark.parametrize("target", SERVERS)
+@pytest.mark.parametrize("token", HOSTILE_TOKENS)
+def test_a_hostile_token_is_never_pasted_into_a_command(target, token, tmp_path):
+    marker = tmp_path / "PWNED"
+    token = token.replace("PWNED", str(marker))
+    for done in (run_make("-n", target, JUPYTER_TOKEN=token),
+                 run_make("-n", target, f"JUPYTER_TOKEN={token}")):
+        assert done.returncode == 0, done.stderr
+        assert token not in done.stdout
+        assert "--token=" not in done.stdout and "token" not in done.stderr
+    assert not marker.exists()
+
+
+@needs_make
+@pytest.mark.parametrize("target", SERVERS)
+@pytest.mark.parametrize("port", [
+    "abc", "8888;id", "$(id)", "`id`", "", "0", "00", "65536", "99999", "123456", "08888",
+    "88 88", "-1", "+8888", "8888.0", "1e3", "$(shell touch PWNED)",
+])
+def test_a_bad_port_stops_make_with_a_clear_message(target, port, tmp_path):
+    marker = tmp_path / "PWNED"
+    port = port.replace("PWNED", str(marker))
+    for done in (run_make("-n", target, PORT=port), run_make("-n", target, f"PORT={port}")):
+        assert done.returncode != 0
+        assert "PORT must be a whole number from 1 to 65535 such as 8890" in done.stderr
+        assert f"got '{port.strip()}'" in done.stderr
+        assert "jupyter" not in done.stdout and "voila" not in done.stdout
+    assert not marker.exists()
+
+
+@needs_make
+@pytest.mark.parametrize("target", SERVERS)
+@pytest.mark.parametrize("port", ["1", "8890", "10000", "65535"])
+def test_a_good_port_reaches_the_server_command(target, port):
+    done = run_make("-n", target, PORT=port)
+    assert done.returncode == 0, done.stderr
+    assert re.search(rf"--(ServerApp\.)?port={port}\s", done.stdout)
+    assert "--ServerApp.ip=127.0.0.1" in done.stdout or "--Voila.ip=127.0.0.1" in done.stdout
+
+
+@needs_make
+def test_a_bad_port_does_not_stop_targets_that_start_no_server():
+    done = run_make("-n", "lint", "notebooks", PORT="abc")
+    assert done.returncode == 0, done.stderr
+
+
+@needs_make
+def test_a_hostile_no_browser_setting_is_not_run():
+    done = run_make("-n", "lab", NO_BROWSER="$(shell echo INJECTED >&2)")
+    assert done.returncode == 0 and "INJECTED" not in done.stderr
+    assert "--no-browser" in done.stdout
+
+
+RECORDED = ("JUPYTER_TOKEN", "BPKIT_LECTURE", "JUPYTER_PATH")
+"""The environment variables the fake servers record."""
+
+
+def fake_venv(root: Path) -> Path:
+    """A .venv whose jupyter and voila only record their arguments and RECORDED, then exit."""
+    bin_dir = root / "bin"
+    bin_dir.mkdir(parents=True)
+    recorder = "#!/bin/sh\n" + f"printf '%s\\n' \"$@\" > '{root}/argv'\n" + "".join(
+        f"if [ \"${{{name}+set}}\" = set ]; then printf '%s' \"${name}\" > '{root}/{name}'; fi\n"
+        for name in RECORDED)
+    for name in ("python", "jupyter", "voila"):
+        (bin_dir / name).write_text(recorder)
+        (bin_dir / name).chmod(0o755)
+    future = (ROOT / "pyproject.toml").stat().st_mtime + 10**6
+    for stamp in (".installed", ".installed-test"):
+        (root / stamp).touch()
+        os.utime(root / stamp, (future, future))
+    return root
+
+
+def recorded(venv: Path) -> tuple[list[str], dict[str, str]]:
+    """The arguments and the RECORDED environment the fake server was started with."""
+    argv = (venv / "argv").read_text().splitlines()
+    env = {name: (venv / name).read_text() for name in RECORDED if (venv / name).exists()}
+    return argv, env
+
+
+@needs_make
+@pytest.mark.parametrize("target", SERVERS)
+@pytest.mark.parametrize("token", ["abc;id", "a b $(id) `id` 'q' \"d\" \\"])
+@pytest.mark.parametrize("on_command_line", [False, True])
+def test_the_token_reaches_the_server_through_its_environment_only(target, token,
+                                                                   on_command_line, tmp_path):
+    venv = fake_venv(tmp_path / "venv")
+    setting = f"JUPYTER_TOKEN={token}"
+    if on_command_line:
+        done = run_make(target, f"VENV={venv}", "NO_BROWSER=1", setting)
+    else:
+        done = run_make(target, f"VENV={venv}", "NO_BROWSER=1", JUPYTER_TOKEN=token)
+    assert done.returncode == 0, done.stderr
+    argv, env = recorded(venv)
+    assert env["JUPYTER_TOKEN"] == token
+    assert not any(part in arg for arg in argv for part in ("abc", "$(id)", "`id`", "'q'"))
+    assert "--no-browser" in argv
+
+
+@needs_make
+def test_without_a_token_the_servers_make_a_random_one(tmp_path):
+    for target, token_flag in (("lab", []), ("present", ["--token"])):
+        venv = fake_venv(tmp_path / target)
+        done = run_make(target, f"VENV={venv}", "NO_BROWSER=1")
+        assert done.returncode == 0, done.stderr
+        argv, env = recorded(venv)
+        assert "JUPYTER_TOKEN" not in env
+        assert [arg for arg in argv if arg.startswith("--token")] == token_flag
+
+
+@needs_make
+def test_the_lecture_view_gets_its_template_path_and_lecture_sizes(tmp_path):
+    venv = fake_venv(tmp_path / "venv")
+    done = run_make("present", f"VENV={venv}", PORT="8890")
+    assert done.returncode == 0, done.stderr
+    argv, env = recorded(venv)
+    assert env["BPKIT_LECTURE"] == "1"
+    assert Path(env["JUPYTER_PATH"]) == ROOT / "share" / "jupyter"
+    assert {"notebooks", "--template=bpkit-lecture", "--Voila.ip=127.0.0.1",
+            "--port=8890"} <= set(argv)

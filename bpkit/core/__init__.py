@@ -19,7 +19,7 @@ from bpkit.core.exercises import (
     random_setting,
 )
 from bpkit.core.fmt import number
-from bpkit.core.functions import ACTIVATIONS, LOSSES
+from bpkit.core.functions import ACTIVATIONS, LOSSES, output_layer
 from bpkit.core.gradcheck import finite_difference_gradients
 from bpkit.core.naming import PHASES
 from bpkit.core.network import History, Network, train_at_rates, with_bias
@@ -32,6 +32,6 @@ __all__ = [
     "BpkitError", "History", "Link", "Network", "Question", "Setting", "StepTrace",
     "SymbolicNetwork", "Table", "Unit", "article_network", "delta_question", "derive",
     "finite_difference_gradients", "forward_question", "new_weight_question", "number",
-    "parse_answer", "prediction_question", "random_question", "random_setting", "steps",
-    "train_at_rates", "with_bias",
+    "output_layer", "parse_answer", "prediction_question", "random_question", "random_setting",
+    "steps", "train_at_rates", "with_bias",
 ]

@@ -1,8 +1,9 @@
 """Predict, then reveal: questions with answers bpkit computes, for settings the article never used.
 
 A learner types a number; ``parse_answer`` reads it without ever evaluating text (a regex, then
-``fractions.Fraction``). Each question builder changes the article's weights, sample and alpha
-(drawn from a seed), runs bpkit, and takes the answer and the worked solution from that run.
+``float`` or ``fractions.Fraction``). Each question builder changes the article's weights, sample
+and alpha (drawn from a seed), runs bpkit, and takes the answer and the worked solution from that
+run.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import math
 import random
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
-from bpkit.core import naming, steps
+from bpkit.core import naming, steps, validate
 from bpkit.core.article import SIZES, XOR_X, XOR_Y
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import latex_number, number
@@ -24,40 +26,118 @@ from bpkit.core.network import Network
 from bpkit.core.symbolic import unit_latex
 from bpkit.core.trace import StepTrace
 
-_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?")
-_FRACTION = re.compile(r"([+-]?\d{1,30})\s*/\s*([+-]?\d{1,30})")
-_NOT_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_FRACTION = re.compile(r"([+-]?\d+)\s*/\s*([+-]?\d+)", re.ASCII)
+_NOT_FINITE = re.compile(r"[+-]?(nan|inf|infinity|\u221e)", re.IGNORECASE)
+_ONE_COMMA = re.compile(r"([+-]?)(\d*),(\d*)", re.ASCII)
+_THOUSANDS_COMMAS = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+)(\.\d*)?", re.ASCII)
+_THOUSANDS_DOTS = re.compile(r"([+-]?)(\d{1,3}(?:\.\d{3})+),(\d+)", re.ASCII)
 _MAX_LENGTH = 60
+_EXAMPLES = "a number such as 1.4, -4 or 7/5"
+
+_LOOKALIKES = {
+    **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},  # full-width ASCII
+    0x3000: " ",  # ideographic space
+    **dict.fromkeys((0x2212, 0x2012, 0x2013, 0xFE63), "-"),  # minus signs and dashes
+    **dict.fromkeys((0x2044, 0x2215), "/"),  # fraction slash, division slash
+    **dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF), None),  # invisible characters
+}
+"""Characters that look like the ASCII a number is written in, and what they stand for."""
 
 
 # ----- reading an answer ------------------------------------------------------------------------
+def _plain(text: str) -> str:
+    """``text`` in ASCII where it only looks different: full-width forms, minus signs, digits."""
+    looked_up = text.translate(_LOOKALIKES)
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in looked_up)
+
+
+def _comma_problem(plain: str, shown: str) -> str | None:
+    """What to write instead of a number with commas in it, or None if it has no comma."""
+    if "," not in plain:
+        return None
+    one = _ONE_COMMA.fullmatch(plain)
+    if one and any(one.groups()[1:]):
+        sign, whole, part = one.groups()
+        if len(part) == 3 and whole and int(whole) != 0:
+            decimal = f"{sign}{whole}.{part.rstrip('0') or '0'}"
+            thousands = f"{sign}{int(whole + part)}"
+            return (f"{shown} is ambiguous ({thousands} with a thousands comma, {decimal} with "
+                    f"a decimal comma): write {thousands} or {decimal}, with a dot for decimals "
+                    "and no thousands separators")
+        return f"use a dot for decimals: write {plain.replace(',', '.')}, not {plain}"
+    grouped = _THOUSANDS_COMMAS.fullmatch(plain)
+    if grouped:
+        sign, digits, fraction = grouped.groups()
+        return (f"{shown} has thousands commas: write {sign}{digits.replace(',', '')}"
+                f"{fraction or ''} (no thousands separators)")
+    european = _THOUSANDS_DOTS.fullmatch(plain)
+    if european:
+        sign, digits, part = european.groups()
+        return (f"{shown} uses dots for thousands and a decimal comma: write "
+                f"{sign}{digits.replace('.', '')}.{part} (a dot for decimals, no separators)")
+    return (f"{shown} is not a number bpkit can read: type {_EXAMPLES}, with a dot for "
+            "decimals and no commas")
+
+
+def _decimal_value(plain: str, shown: str) -> float:
+    """The float of a text matching ``_DECIMAL``, refused if it overflows or underflows to 0."""
+    value = float(plain)
+    if not math.isfinite(value):
+        raise BpkitError(f"{shown} is too large: floats stop near 1.8e308, and no answer "
+                         "here is anywhere near that big")
+    mantissa = re.split("[eE]", plain)[0]
+    if value == 0 and any(digit in "123456789" for digit in mantissa):
+        raise BpkitError(f"{shown} is too small to tell apart from 0 (floats stop near "
+                         "1e-308): type 0 if you mean zero")
+    return value
+
+
+def _fraction_value(numerator: str, denominator: str, shown: str) -> float:
+    """The float of numerator/denominator, refusing a division by zero."""
+    if int(denominator) == 0:
+        raise BpkitError(f"{shown} divides by zero, which has no value")
+    return float(Fraction(int(numerator), int(denominator)))
+
+
+def _quoted(text: str) -> str:
+    """``text`` in single quotes for a message, with unprintable characters escaped."""
+    return "'" + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text) + "'"
+
+
+def _described(value: object) -> str:
+    """A non-text answer named for a message: 'None', or its type and a short repr."""
+    return "None" if value is None else f"{type(value).__name__} {value!r:.30}"
+
+
 def parse_answer(text: str) -> float:
-    """A learner's typed number: '4', '-4', ' 1.4 ', '7/5', '-7/5', '1e-3'; else a BpkitError."""
+    """A learner's typed number: '4', '-4', ' 1.4 ', '7/5', '-7/5', '1e-3'; else a BpkitError.
+
+    Full-width digits and Unicode minus signs are read as their ASCII look-alikes; commas are
+    refused with what to write instead (a decimal comma, or an ambiguous '1,000').
+    """
     if not isinstance(text, str):
-        raise BpkitError(f"the answer must be text such as 1.4; got {type(text).__name__}")
-    cleaned = text.strip().replace("\u2212", "-")
-    if not cleaned:
-        raise BpkitError("no answer yet: type a number such as 1.4, -4 or 7/5")
+        raise BpkitError(f"the answer must be text such as '1.4'; got {_described(text)}")
+    cleaned = text.strip()
     if len(cleaned) > _MAX_LENGTH:
-        raise BpkitError(f"that answer is {len(cleaned)} characters long: type one number "
-                         "such as 1.4, -4 or 7/5")
-    shown = f"'{cleaned}'"
-    if re.fullmatch(r"[+-]?\d+,\d+", cleaned):
-        raise BpkitError(f"use a dot for decimals: write {cleaned.replace(',', '.')}, "
-                         f"not {cleaned}")
-    if _NOT_FINITE.fullmatch(cleaned):
+        raise BpkitError(f"that answer is {len(cleaned)} characters long (at most "
+                         f"{_MAX_LENGTH}): type one number such as 1.4, -4 or 7/5")
+    plain = _plain(cleaned).strip()
+    if not plain:
+        raise BpkitError(f"no answer yet: type {_EXAMPLES}")
+    shown = _quoted(cleaned)
+    if plain in ("+", "-"):
+        raise BpkitError(f"{shown} is a sign with no number after it: type {_EXAMPLES}")
+    comma = _comma_problem(plain, shown)
+    if comma:
+        raise BpkitError(comma)
+    if _NOT_FINITE.fullmatch(plain):
         raise BpkitError(f"{shown} is not a finite number: the answer is an ordinary number")
-    if _DECIMAL.fullmatch(cleaned):
-        value = float(cleaned)
-        if not math.isfinite(value):
-            raise BpkitError(f"{shown} is too large to be an answer here")
-        return value
-    fraction = _FRACTION.fullmatch(cleaned)
+    if _DECIMAL.fullmatch(plain):
+        return _decimal_value(plain, shown)
+    fraction = _FRACTION.fullmatch(plain)
     if fraction:
-        numerator, denominator = (int(part) for part in fraction.groups())
-        if denominator == 0:
-            raise BpkitError(f"{shown} divides by zero, which has no value")
-        return float(Fraction(numerator, denominator))
+        return _fraction_value(*fraction.groups(), shown)
     raise BpkitError(f"{shown} is not a number bpkit can read: type a number such as "
                      "1.4, -4, 7/5 or 1e-3 (a dot for decimals, no formulas)")
 
@@ -84,6 +164,22 @@ class Question:
     solution: str = ""
     """The worked solution: text and a LaTeX block in $$...$$."""
     abs_tolerance: float = 1e-9
+
+    def __post_init__(self) -> None:
+        """Refuse a question that could not be asked or checked, naming the bad field."""
+        if not isinstance(self.prompt, str) or not isinstance(self.solution, str):
+            raise BpkitError("a Question's prompt and solution must be text; got "
+                             f"{type(self.prompt).__name__} and {type(self.solution).__name__}")
+        if isinstance(self.hints, (str, bytes)) or not all(isinstance(hint, str)
+                                                          for hint in self.hints):
+            raise BpkitError(f"a Question's hints must be a list of texts, one per hint; "
+                             f"got {self.hints!r:.60}")
+        object.__setattr__(self, "answer", validate.real_number(self.answer, "the answer"))
+        object.__setattr__(self, "tolerance",
+                           validate.positive_number(self.tolerance, "the tolerance"))
+        object.__setattr__(self, "abs_tolerance",
+                           validate.positive_number(self.abs_tolerance, "abs_tolerance"))
+        object.__setattr__(self, "hints", list(self.hints))
 
     def is_close(self, value: float) -> bool:
         """True if ``value`` is the answer within the question's tolerances."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 import sympy as sp
@@ -24,6 +24,27 @@ y = sp.Symbol("y", real=True)
 """The target for that output."""
 
 NumericFn = Callable[..., np.ndarray]
+
+
+class softplus(sp.Function):  # noqa: N801 -- a sympy function, named as sympy names them
+    """softplus(x) = log(1 + e^x), which numpy computes for any x as logaddexp(0, x).
+
+    Written this way the logistic loss stays finite and exact where the sigmoid's output h
+    rounds to 0 or 1; its derivative is the sigmoid itself.
+    """
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        """The derivative of softplus(x): 1 / (1 + e^-x), the sigmoid."""
+        return 1 / (1 + sp.exp(-self.args[0]))
+
+    def _eval_rewrite_as_log(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.log(1 + sp.exp(x))
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.rewrite(sp.log)._eval_evalf(prec)
+
+    def _numpycode(self, printer: object) -> str:
+        return f"{printer._module_format('numpy.logaddexp')}(0, {printer._print(self.args[0])})"
 
 
 def _numeric(expr: sp.Expr, *args: sp.Symbol) -> NumericFn:
@@ -76,6 +97,11 @@ class Loss:
     objective: sp.Expr
     description: str
     needs_unit_interval: bool = False
+    output_activation: str | None = None
+    """The output activation this loss is made for ('sigmoid' for the logistic loss), if any."""
+    of_sums: sp.Expr | None = None
+    """The loss in terms of the output's weighted sum a, for ``output_activation``: the same
+    function as ``formula`` with h = f(a), written so it stays finite and exact for every a."""
 
     @cached_property
     def output_gradient(self) -> sp.Expr:
@@ -99,6 +125,68 @@ class Loss:
     def objective_at(self, output: sp.Expr, target: sp.Expr) -> sp.Expr:
         """The objective with h := output and y := target (what the deltas differentiate)."""
         return self.objective.subs({h: output, y: target}, simultaneous=True)
+
+
+@dataclass(frozen=True)
+class OutputLayer:
+    """The output layer's J and delta dJ/da as numpy functions of (a, h, y), one formula each.
+
+    The delta is equation 1, dJ/dh * f'(a), multiplied out by sympy. A loss made for its output
+    activation (the logistic loss with a sigmoid) takes both from the loss written in a, whose
+    derivative sympy shows to be exactly h - y, and which stays exact where h rounds to 0 or 1.
+    """
+
+    activation: Activation
+    loss: Loss
+
+    @property
+    def from_sums(self) -> bool:
+        """True if J and the delta come from the loss written in a (``Loss.of_sums``)."""
+        return self.loss.of_sums is not None and self.loss.output_activation == \
+            self.activation.name
+
+    @cached_property
+    def loss_formula(self) -> sp.Expr:
+        """J for one output, in h and y (or in a, see ``from_sums``)."""
+        return self.loss.of_sums if self.from_sums else self.loss.formula
+
+    @cached_property
+    def delta_formula(self) -> sp.Expr:
+        """dJ/da for one output: dJ/dh * f'(a), or d/da of the loss written in a."""
+        if self.from_sums:
+            return sp.diff(self.loss.of_sums, a)
+        return self.loss.output_gradient * sp.simplify(self.activation.derivative)
+
+    @cached_property
+    def loss_of_a(self) -> sp.Expr:
+        """The loss formula with h = f(a): what ``loss_formula`` must equal."""
+        return self.loss.formula.subs(h, self.activation.formula)
+
+    @cached_property
+    def product(self) -> sp.Expr:
+        """Equation 1 as written, dJ/dh * f'(a), with h = f(a): what the delta must equal."""
+        return (self.loss.output_gradient * self.activation.derivative).subs(
+            h, self.activation.formula)
+
+    @cached_property
+    def value(self) -> NumericFn:
+        """J(a, h, y) as a numpy function."""
+        return _numeric(self.loss_formula, a, h, y)
+
+    @cached_property
+    def delta(self) -> NumericFn:
+        """dJ/da (a, h, y) as a numpy function: the output delta."""
+        return _numeric(self.delta_formula, a, h, y)
+
+
+def output_layer(output_activation: str | Activation, loss_name: str | Loss) -> OutputLayer:
+    """The output layer for an activation and a loss, by name or object (one per pair)."""
+    return _output_layer(activation(output_activation), loss(loss_name))
+
+
+@cache
+def _output_layer(output_activation: Activation, loss_function: Loss) -> OutputLayer:
+    return OutputLayer(output_activation, loss_function)
 
 
 _squared_error = sp.Rational(1, 2) * (h - y) ** 2
@@ -128,6 +216,8 @@ LOSSES: dict[str, Loss] = {
             -(y * sp.log(h) + (1 - y) * sp.log(1 - h)),
             "cross-entropy -[y log h + (1 - y) log(1 - h)], for a sigmoid output",
             needs_unit_interval=True,
+            output_activation="sigmoid",
+            of_sums=y * softplus(-a) + (1 - y) * softplus(a),
         ),
         Loss(
             "article",

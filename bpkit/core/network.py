@@ -7,6 +7,7 @@ all call it. Everything else in this file checks input, keeps weights, or record
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +25,10 @@ Arrays = list[np.ndarray]
 """One array per layer: weights, gradients, or a, z or deltas for a batch."""
 
 TABLE_ROWS = 10
+MAX_EPOCHS = 1_000_000
+"""The longest run ``train`` takes: a History keeps every epoch's loss."""
+MAX_SNAPSHOTS = 10_000
+"""The most weight snapshots one run keeps (``snapshot_every``)."""
 """``History.table`` shows about this many evenly spaced epochs of a long run, plus the last."""
 
 
@@ -38,6 +43,9 @@ class History:
     epochs_requested: int
     diverged_at: int | None = None
     """The epoch whose update made the loss infinite or NaN; the weights are from before it."""
+    interrupted_at: int | None = None
+    """The epoch running when the run was interrupted (the kernel's Interrupt button, which
+    raises KeyboardInterrupt); the weights are from the epoch before it."""
     snapshots: list[tuple[int, Arrays]] = field(default_factory=list)
 
     @property
@@ -56,6 +64,10 @@ class History:
         if self.diverged_at is not None:
             return (f"diverged at epoch {self.diverged_at} (lr = {self.lr:g}): the loss became "
                     f"inf or nan; the weights are kept from epoch {self.diverged_at - 1}")
+        if self.interrupted_at is not None:
+            return (f"interrupted in epoch {self.interrupted_at} of {self.epochs_requested} "
+                    f"({self.mode}, lr = {self.lr:g}): the weights are kept from epoch "
+                    f"{self.epochs_run}, loss {self.losses[0]:.6g} -> {self.losses[-1]:.6g}")
         return (f"trained {self.epochs_run} epochs ({self.mode}, lr = {self.lr:g}): "
                 f"loss {self.losses[0]:.6g} -> {self.losses[-1]:.6g}")
 
@@ -131,15 +143,16 @@ class Network:
         seed: int = 0,
     ) -> None:
         self.sizes = validate.layer_sizes(sizes)
-        n_hidden = len(self.sizes) - 2
-        hidden = [activation] * n_hidden if isinstance(activation, str) else list(activation)
-        if len(hidden) != n_hidden:
-            raise BpkitError(f"activation lists {len(hidden)} name(s) but the network has "
-                             f"{n_hidden} hidden layer(s): give one name or one per hidden layer")
         self._activations: list[Activation] = [
-            functions.activation(name) for name in [*hidden, output_activation]
+            *_hidden_activations(activation, len(self.sizes) - 2),
+            functions.activation(output_activation),
         ]
         self._loss: Loss = functions.loss(loss)
+        needed = self._loss.output_activation
+        if needed is not None and self._activations[-1].name != needed:
+            raise BpkitError(f"loss={self._loss.name!r} needs output_activation={needed!r} "
+                             f"(outputs between 0 and 1); got {output_activation!r}")
+        self._output = functions.output_layer(self._activations[-1], self._loss)
         self.unit_names = naming.unit_names(self.sizes)
         self._weights = self._initial_weights(weights, seed)
 
@@ -190,12 +203,9 @@ class Network:
     def set_weight(self, link: str, value: float) -> None:
         """Set one weight by its link name ('w(X0->Z1)' or 'X0->Z1'); refuses a non-finite value."""
         layer, row, col = self._link_index(link)
-        number = validate.as_batch(value, 1, f"the value for {naming.link_key(link)}")
-        if number.size != 1:
-            raise BpkitError(f"the value for {naming.link_key(link)} must be one number; "
-                             f"got {value!r:.60}")
+        number = validate.real_number(value, f"the value for {naming.link_key(link)}")
         updated = self.weights
-        updated[layer][row, col] = number[0, 0]
+        updated[layer][row, col] = number
         self._weights = updated
 
     def _link_index(self, link: str) -> tuple[int, int, int]:
@@ -208,17 +218,17 @@ class Network:
         raise BpkitError(f"no link named {key!r} in this network: names look like "
                          f"{self.link_names[0][0][0]!r} or 'X0->Z1'")
 
-    def _initial_weights(self, spec: WeightsSpec, seed: int) -> Arrays:
+    def _initial_weights(self, spec: WeightsSpec, seed: object) -> Arrays:
+        """The starting weights: one number for all, 'random' from ``seed``, or given arrays."""
+        seed = validate.whole_number(seed, "seed", 0, 2**63 - 1, "it seeds numpy's generator")
         if isinstance(spec, str):
             if spec != "random":
-                raise BpkitError(f"weights={spec!r} is not understood: give one number, "
+                raise BpkitError(f"weights={spec!r:.40} is not understood: give one number, "
                                  "a list of arrays, or 'random' (with seed=...)")
             rng = np.random.default_rng(seed)
             return [rng.uniform(-1.0, 1.0, shape) for shape in self.weight_shapes]
-        if isinstance(spec, (int, float)) and not isinstance(spec, bool):
-            value = float(spec)
-            if not math.isfinite(value):
-                raise BpkitError(f"weights must be finite; got {value}")
+        if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
+            value = validate.real_number(spec, "weights (one number for every weight)")
             return [np.full(shape, value) for shape in self.weight_shapes]
         return self._checked_weights(spec)
 
@@ -234,10 +244,7 @@ class Network:
         for layer, (array, shape) in enumerate(zip(value, shapes)):
             what = f"weights[{layer}] ({self.unit_names[layer][0][0]}->"
             what += f"{self.unit_names[layer + 1][-1][0]} links)"
-            try:
-                arr = np.array(array, dtype=float)
-            except (TypeError, ValueError):
-                raise BpkitError(f"{what} must be numbers; got {array!r:.60}") from None
+            arr = validate.real_array(array, what)
             if arr.shape != shape:
                 raise BpkitError(f"{what} must have shape {shape} (units in the next layer, "
                                  f"units in this one + bias); got {arr.shape}")
@@ -286,8 +293,10 @@ class Network:
         3. gradient:      dJ/dW_l = delta_l.T @ z_(l-1) / n  (the batch mean of delta * z)
         4. update:        W_l := W_l - alpha * dJ/dW_l  (``update``, used by step and train)
 
-        J is each sample's loss summed over the outputs, averaged over the batch; sympy derives
-        dJ/dh and f' from their formulas (``bpkit.core.functions``). ``z0`` is the input layer
+        J is each sample's loss summed over the outputs, averaged over the batch. sympy derives
+        dJ/dh and f' from their formulas and multiplies them out for the output layer
+        (``functions.OutputLayer``: for a sigmoid output and the logistic loss that is exactly
+        h - y, computed from a so it stays exact where h rounds to 1). ``z0`` is the input layer
         with its bias unit X0 (``with_bias(inputs)``), ``targets`` the (n, outputs) targets;
         ``weights`` default to the network's own.
         """
@@ -295,8 +304,8 @@ class Network:
         f, n = self._activations, len(z0)  # f[l - 1]: the activation of layer l = 1..L
         a, z = self.forward(z0, weights)  # a[l - 1] and z[l]: the sums and outputs of layer l
         h = z[-1]
-        loss = float(self._loss.value(h, targets).sum()) / n
-        deltas = [self._loss.d_dh(h, targets) * f[-1].df(a[-1])]  # 1. output delta
+        loss = float(self._output.value(a[-1], h, targets).sum()) / n
+        deltas = [self._output.delta(a[-1], h, targets)]  # 1. output delta: dJ/dh * f'(a_L)
         for layer in range(len(weights) - 1, 0, -1):  # 2. hidden deltas, from the back
             from_next = np.dot(deltas[0], weights[layer][:, 1:])  # the bias column dropped
             deltas.insert(0, f[layer - 1].df(a[layer - 1]) * from_next)
@@ -309,7 +318,10 @@ class Network:
         """The outputs h for inputs X (one sample or a batch), shape (n_samples, n_outputs)."""
         inputs = validate.as_batch(X, self.sizes[0], "X (the inputs)")
         with np.errstate(over="ignore", invalid="ignore"):
-            return self.forward(with_bias(inputs))[1][-1]
+            outputs = self.forward(with_bias(inputs))[1][-1]
+        if not np.isfinite(outputs).all():
+            raise BpkitError(_overflow_message("the outputs h"))
+        return outputs
 
     def loss(self, X: object, Y: object) -> float:
         """The loss J over a batch: summed over outputs, averaged over samples."""
@@ -338,8 +350,10 @@ class Network:
             loss=done.loss, loss_after=after.loss, outputs_after=after.z[-1],
         )
         if not (math.isfinite(after.loss) and all(np.isfinite(w).all() for w in new)):
+            largest = max(float(np.abs(w).max()) for w in self._weights)
             raise BpkitError(f"this step diverged: with lr = {rate:g} the new weights or loss "
-                             "overflow to inf or nan; the weights are unchanged, try a smaller lr")
+                             f"overflow to inf or nan; the weights are unchanged. Try a smaller "
+                             f"lr, or smaller weights (the largest |w| is {largest:.3g})")
         self._weights = [w.copy() for w in new]
         return trace
 
@@ -356,42 +370,61 @@ class Network:
     ) -> History:
         """Train for ``epochs`` epochs, full-batch ("batch") or one sample at a time ("online").
 
-        Stops early, reporting "diverged at epoch N", if the loss becomes inf or NaN; the weights
-        are then kept from the last epoch with a finite loss. ``callback(epoch, loss)`` is called
-        every ``callback_every`` epochs (for a progress bar).
+        Every argument is checked before the first update, and the weights change only when an
+        epoch completes, so a run that stops early keeps the last completed epoch's weights:
+
+        - the loss becomes inf or NaN: the History says "diverged at epoch N";
+        - KeyboardInterrupt (the kernel's Interrupt button): the run stops cleanly and returns
+          its History, which says "interrupted in epoch N";
+        - ``callback(epoch, loss)``, called every ``callback_every`` epochs (for a progress bar),
+          raises: its exception propagates, and the weights are those of the epoch it was given.
         """
         rate = validate.positive_number(lr, "the learning rate (alpha)")
-        total = validate.positive_int(epochs, "epochs")
+        total = _checked_epochs(epochs)
         if mode not in ("batch", "online"):
             raise BpkitError(f"mode must be 'batch' (full batch) or 'online' (one sample at a "
-                             f"time); got {mode!r}")
-        every = None if snapshot_every is None else validate.positive_int(snapshot_every,
-                                                                          "snapshot_every")
+                             f"time); got {mode!r:.40}")
+        every = None if snapshot_every is None else validate.whole_number(
+            snapshot_every, "snapshot_every", math.ceil(total / MAX_SNAPSHOTS), None,
+            f"a run keeps at most {MAX_SNAPSHOTS:,} snapshots of the weights")
+        if callback is not None and not callable(callback):
+            raise BpkitError(f"callback must be a function called as callback(epoch, loss), or "
+                             f"None; got {callback!r:.40}")
+        callback_every = validate.whole_number(callback_every, "callback_every")
         z0, targets = self._samples(X, Y)
         done = self._checked_backprop(z0, targets)
         history = History([done.loss], rate, mode, total)
-        weights = self._weights
         if every:
             history.snapshots.append((0, self.weights))
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for epoch in range(1, total + 1):
-                if mode == "batch":
-                    weights = update(weights, done.gradients, rate)
-                else:
-                    for i in range(len(z0)):
-                        one = self.backprop(z0[i:i + 1], targets[i:i + 1], weights)
-                        weights = update(weights, one.gradients, rate)
-                done = self.backprop(z0, targets, weights)
-                if not math.isfinite(done.loss):
-                    history.diverged_at = epoch
-                    break
-                self._weights = weights
-                history.losses.append(done.loss)
-                if every and epoch % every == 0:
-                    history.snapshots.append((epoch, self.weights))
-                if callback is not None and (epoch % callback_every == 0 or epoch == total):
-                    callback(epoch, done.loss)
+            try:
+                self._run_epochs(history, z0, targets, done, every, callback, callback_every)
+            except KeyboardInterrupt:
+                history.interrupted_at = history.epochs_run + 1
         return history
+
+    def _run_epochs(self, history: History, z0: np.ndarray, targets: np.ndarray, done: Pass,
+                    every: int | None, callback: Callable[[int, float], object] | None,
+                    callback_every: int) -> None:
+        """``train``'s loop: update, backprop, record; ``self._weights`` changes once an epoch."""
+        weights, rate, total = self._weights, history.lr, history.epochs_requested
+        for epoch in range(1, total + 1):
+            if history.mode == "batch":
+                weights = update(weights, done.gradients, rate)
+            else:
+                for i in range(len(z0)):
+                    one = self.backprop(z0[i:i + 1], targets[i:i + 1], weights)
+                    weights = update(weights, one.gradients, rate)
+            done = self.backprop(z0, targets, weights)
+            if not math.isfinite(done.loss):
+                history.diverged_at = epoch
+                return
+            self._weights = weights
+            history.losses.append(done.loss)
+            if every and epoch % every == 0:
+                history.snapshots.append((epoch, self.weights))
+            if callback is not None and (epoch % callback_every == 0 or epoch == total):
+                callback(epoch, done.loss)
 
     # ----- checks around the algorithm ---------------------------------------------------
     def _samples(self, X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
@@ -405,18 +438,48 @@ class Network:
         return with_bias(inputs), targets
 
     def _checked_backprop(self, z0: np.ndarray, targets: np.ndarray) -> Pass:
-        """``backprop`` at the current weights, refusing a logistic loss outside its domain."""
+        """``backprop`` at the current weights, refusing a pass that overflows."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             done = self.backprop(z0, targets)
-        h = done.z[-1]
-        if self._loss.needs_unit_interval and ((h <= 0) | (h >= 1)).any():
-            raise BpkitError(
-                f"the logistic loss needs outputs strictly between 0 and 1, but the network "
-                f"output {h.min():.6g}..{h.max():.6g} (output activation "
-                f"{self._activations[-1].name!r}); use output_activation='sigmoid' or "
-                "loss='squared'"
-            )
+        if not math.isfinite(done.loss):
+            raise BpkitError(_overflow_message("the loss J"))
+        if not all(np.isfinite(g).all() for g in done.gradients):
+            raise BpkitError(_overflow_message("a gradient dJ/dw"))
         return done
+
+
+def checked_network(net: object) -> Network:
+    """Return ``net`` if it is a bpkit Network, else raise naming what was expected."""
+    if not isinstance(net, Network):
+        raise BpkitError(f"net must be a bpkit Network, such as Network([2, 3, 1]) or "
+                         f"article_network('squared'); got {type(net).__name__} {net!r:.40}")
+    return net
+
+
+def _hidden_activations(activation: object, n_hidden: int) -> list[Activation]:
+    """The hidden layers' activations from one name for all or a list of one name per layer."""
+    if isinstance(activation, (str, functions.Activation)):
+        return [functions.activation(activation)] * n_hidden
+    if not isinstance(activation, Sequence):
+        raise BpkitError(f"activation must be a name such as 'tanh' (one for every hidden layer) "
+                         f"or a list of names, one per hidden layer; got {activation!r:.60}")
+    if len(activation) != n_hidden:
+        raise BpkitError(f"activation lists {len(activation)} name(s) but the network has "
+                         f"{n_hidden} hidden layer(s): give one name or one per hidden layer")
+    return [functions.activation(name) for name in activation]
+
+
+def _checked_epochs(epochs: object) -> int:
+    """The number of epochs for a run, from 1 to ``MAX_EPOCHS``."""
+    return validate.whole_number(epochs, "epochs", 1, MAX_EPOCHS,
+                                 "a History keeps the loss of every epoch")
+
+
+def _overflow_message(what: str) -> str:
+    """Why a forward or backward pass at the current weights and inputs has no finite value."""
+    return (f"{what} overflows to inf or nan at these weights and inputs: the weighted sums "
+            "are too large for floating point. Nothing was changed; use smaller weights or "
+            "inputs (or scale the inputs down)")
 
 
 def train_at_rates(make_net: Callable[[], Network], X: object, Y: object,
@@ -427,12 +490,8 @@ def train_at_rates(make_net: Callable[[], Network], X: object, Y: object,
                          f"[0.01, 0.1, 0.5]; got {lrs!r:.60}")
     rates = [validate.positive_number(lr, f"lrs[{i}] (a learning rate)")
              for i, lr in enumerate(lrs)]
-    validate.positive_int(epochs, "epochs")
+    _checked_epochs(epochs)
     histories: dict[float, History] = {}
     for rate in rates:
-        net = make_net()
-        if not isinstance(net, Network):
-            raise BpkitError(f"make_net must return a new Network; it returned "
-                             f"{type(net).__name__}")
-        histories[rate] = net.train(X, Y, rate, epochs)
+        histories[rate] = checked_network(make_net()).train(X, Y, rate, epochs)
     return histories

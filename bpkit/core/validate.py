@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from collections.abc import Sequence
@@ -12,24 +13,58 @@ from bpkit.core.errors import BpkitError
 from bpkit.core.naming import PHASES
 
 
+def real_array(values: object, what: str) -> np.ndarray:
+    """Return ``values`` as a new float array, refusing text, missing values and non-reals.
+
+    Every array a learner passes in (inputs, targets, weights) goes through here, so each is
+    refused the same way: text is never parsed as a number, None is a missing value (not NaN),
+    a complex number is not silently cut to its real part, and an integer too large for a float
+    is named as such.
+    """
+    if isinstance(values, (str, bytes)):
+        raise BpkitError(f"{what} must be numbers, not text: got {values!r:.60}")
+    try:
+        raw = np.asarray(values)
+    except (ValueError, TypeError) as err:
+        raise BpkitError(f"{what} must be a rectangular array of numbers (every row the same "
+                         f"length): {str(err).split(':')[0]}") from None
+    if raw.dtype.kind in "USc" or (raw.dtype.kind == "O" and raw.size and _has_text(raw)):
+        kind = "complex numbers" if raw.dtype.kind == "c" else "text"
+        raise BpkitError(f"{what} must be real numbers, not {kind}; got {values!r:.60}")
+    if raw.dtype.kind == "O" and raw.size:
+        _refuse_odd_items(raw, what)
+    try:
+        return raw.astype(float)
+    except OverflowError:
+        raise BpkitError(f"{what} holds an integer too large for a float (the largest is about "
+                         "1.8e308); give numbers of a sensible size") from None
+    except (TypeError, ValueError):
+        raise BpkitError(f"{what} must be real numbers; got {values!r:.60}") from None
+
+
+def _has_text(raw: np.ndarray) -> bool:
+    """True if an object array holds any str or bytes (which must not be parsed as numbers)."""
+    return any(isinstance(item, (str, bytes)) for item in raw.ravel())
+
+
+def _refuse_odd_items(raw: np.ndarray, what: str) -> None:
+    """Name the first missing (None) or non-real item of an object array, if there is one."""
+    for where, item in np.ndenumerate(raw):
+        if item is None:
+            raise BpkitError(f"{what} has a missing value (None) at index {where}; "
+                             "every entry must be a number")
+        if isinstance(item, complex) or not isinstance(item, (numbers.Real, np.bool_)):
+            raise BpkitError(f"{what} must be real numbers; at index {where} it holds "
+                             f"{item!r:.40} ({type(item).__name__})")
+
+
 def as_batch(values: object, width: int, what: str) -> np.ndarray:
     """Return ``values`` as a float batch of shape (n, width), or raise a BpkitError.
 
     One sample may be given as a flat list of ``width`` numbers (or a bare number when
     ``width`` is 1); a flat list of any other length is a batch only when ``width`` is 1.
     """
-    if isinstance(values, (str, bytes)):
-        raise BpkitError(f"{what} must be numbers, not text: got {values!r:.60}")
-    try:
-        raw = np.asarray(values)
-    except ValueError as err:
-        raise BpkitError(f"{what} must be a rectangular array of numbers: {err}") from None
-    if raw.dtype.kind in "USc" or (raw.dtype.kind == "O" and raw.size and _has_text(raw)):
-        raise BpkitError(f"{what} must be real numbers; got values of type {raw.dtype}")
-    try:
-        arr = raw.astype(float)
-    except (TypeError, ValueError):
-        raise BpkitError(f"{what} must be real numbers; got {values!r:.60}") from None
+    arr = real_array(values, what)
     expected = f"one sample of {width} number(s) or a batch of shape (n, {width})"
     if arr.ndim == 0:
         if width != 1:
@@ -48,11 +83,6 @@ def as_batch(values: object, width: int, what: str) -> np.ndarray:
         raise BpkitError(f"{what} is an empty batch: at least one sample is needed")
     require_finite(arr, what)
     return arr
-
-
-def _has_text(raw: np.ndarray) -> bool:
-    """True if an object array holds any str or bytes (which must not be parsed as numbers)."""
-    return any(isinstance(item, (str, bytes)) for item in raw.ravel())
 
 
 def require_finite(arr: np.ndarray, what: str) -> None:
@@ -76,21 +106,50 @@ def samples(X: object, Y: object, n_in: int, n_out: int) -> tuple[np.ndarray, np
     return inputs, targets
 
 
+def real_number(value: object, what: str, expected: str = "a finite number") -> float:
+    """Return ``value`` as a finite float if it is one real number (not text, bool or None)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise BpkitError(f"{what} must be {expected}; got {value!r:.60}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise BpkitError(f"{what} must be {expected}; got an integer too large for a float "
+                         f"({len(str(abs(int(value))))} digits; floats end near 1.8e308)") from None
+    if not math.isfinite(number):
+        raise BpkitError(f"{what} must be {expected}; got {number}")
+    return number
+
+
 def positive_number(value: object, what: str) -> float:
     """Return ``value`` as a float if it is a positive finite real number, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise BpkitError(f"{what} must be a positive finite number; got {value!r:.60}")
-    number = float(value)
-    if not math.isfinite(number) or number <= 0:
+    number = real_number(value, what, "a positive finite number")
+    if number <= 0:
         raise BpkitError(f"{what} must be a positive finite number; got {number}")
     return number
 
 
+def whole_number(value: object, what: str, low: int = 1, high: int | None = None,
+                 why: str = "") -> int:
+    """Return ``value`` if it is a whole number from ``low`` to ``high``, else raise.
+
+    ``why`` says where a bound comes from, e.g. "a History keeps every epoch's loss".
+    """
+    whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if whole and low <= value and (high is None or value <= high):
+        return int(value)
+    reason = f" ({why})" if why else ""
+    if high is None:
+        expected = f"a whole number of at least {low}"
+    else:
+        expected = f"a whole number from {low:,} to {high:,}"
+    shown = f"an integer of {len(str(value))} digits" if whole and value > 10**15 else (
+        f"{value!r:.60}")
+    raise BpkitError(f"{what} must be {expected}{reason}; got {shown}")
+
+
 def positive_int(value: object, what: str) -> int:
     """Return ``value`` if it is a whole number of at least 1, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise BpkitError(f"{what} must be a whole number of at least 1; got {value!r:.60}")
-    return int(value)
+    return whole_number(value, what)
 
 
 def phase(value: object) -> str:
@@ -113,13 +172,27 @@ def index(value: object, count: int, what: str, meaning: str = "") -> int:
     return int(value)
 
 
+MAX_UNITS = 10_000
+"""The most units a layer may have: enough for any network worth drawing or deriving."""
+MAX_WEIGHTS = 10_000_000
+"""The most weights a network may have (80 MB of float64, and as much again per gradient)."""
+
+
 def layer_sizes(sizes: object) -> tuple[int, ...]:
     """Check a list of layer sizes such as [2, 3, 1]: at least two layers, each of 1+ units."""
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise BpkitError(f"sizes must be a list of layer sizes such as [2, 3, 1]; got {sizes!r}")
+        raise BpkitError(f"sizes must be a list of layer sizes such as [2, 3, 1]; "
+                         f"got {sizes!r:.60}")
     if len(sizes) < 2:
-        raise BpkitError(f"sizes needs an input and an output layer at least; got {list(sizes)}")
-    for size in sizes:
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
-            raise BpkitError(f"every layer size must be a whole number >= 1; got {list(sizes)}")
-    return tuple(int(s) for s in sizes)
+        raise BpkitError(f"sizes needs an input and an output layer at least; "
+                         f"got {list(sizes)!r:.60}")
+    if len(sizes) > MAX_UNITS:
+        raise BpkitError(f"sizes lists {len(sizes):,} layers; at most {MAX_UNITS:,} work")
+    checked = tuple(whole_number(size, f"sizes[{i}] (a layer size)", 1, MAX_UNITS,
+                                 "units in one layer")
+                    for i, size in enumerate(sizes))
+    count = sum((before + 1) * after for before, after in itertools.pairwise(checked))
+    if count > MAX_WEIGHTS:
+        raise BpkitError(f"sizes {list(checked)} need {count:,} weights; at most "
+                         f"{MAX_WEIGHTS:,} fit in a teaching network")
+    return checked

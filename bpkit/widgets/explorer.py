@@ -4,14 +4,17 @@
 Every control feeds one function, ``trace_for(settings)``: the gradient-descent step those
 settings give, computed once and then remembered. The diagram and a readout of the phase's
 numbers are drawn from that trace. ``explorer.update(...)`` does the same from Python, so the
-numbers can be checked without a browser.
+numbers can be checked without a browser; a value it cannot use raises a BpkitError and
+leaves the explorer as it was (moved by hand, the control goes back and the readout says why).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -21,7 +24,7 @@ from bpkit.core import naming, validate
 from bpkit.core.article import ALPHA, CONVENTIONS, XOR_X, XOR_Y, article_network
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
-from bpkit.core.network import Network
+from bpkit.core.network import Network, checked_network
 from bpkit.core.table import Table
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
@@ -51,6 +54,35 @@ def explorable_loss(name: object) -> str:
     return name
 
 
+def explorable_network(net: object) -> Network:
+    """Return ``net`` if the explorer can step it on XOR (2 inputs, 1 output), else raise."""
+    net = checked_network(net)
+    if net.sizes[0] != XOR_X.shape[1] or net.sizes[-1] != XOR_Y.shape[1]:
+        raise BpkitError(f"the explorer steps on the XOR samples, so the network needs "
+                         f"{XOR_X.shape[1]} inputs and {XOR_Y.shape[1]} output; this one "
+                         f"has sizes {list(net.sizes)}")
+    explorable_loss(net.loss_name)
+    return net
+
+
+def weight_changes(weights: object) -> dict[str, float]:
+    """``weights`` by link key ('w(X0->Z1)'), each one real number; else a BpkitError."""
+    if not isinstance(weights, Mapping):
+        raise BpkitError("weights must be a dict from link to number, such as "
+                         f"{{'X0->Z1': 0.5, 'w(Z1->D0)': -1.2}}; got {weights!r:.60}")
+    changes: dict[str, float] = {}
+    for link, value in weights.items():
+        key = naming.link_key(link)
+        if key in changes:
+            raise BpkitError(f"weights gives {key} twice ('X0->Z1' and 'w(X0->Z1)' name the "
+                             "same link); give each link once")
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise BpkitError(f"the weight {key} must be one number such as 0.5; "
+                             f"got {value!r:.60}")
+        changes[key] = value
+    return changes
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything one explorer step depends on: equal settings always give the same trace."""
@@ -68,8 +100,12 @@ class Settings:
 
     @classmethod
     def of(cls, net: Network, lr: float = ALPHA, sample: int = 0) -> Settings:
-        """A network's layout, loss and weights, with a learning rate and an XOR row."""
-        links = [name for layer in net.link_names for row in layer for name in row]
+        """A network's layout, loss and weights, with a learning rate and an XOR row (checked)."""
+        links = [name for layer in explorable_network(net).link_names
+                 for row in layer for name in row]
+        lr = validate.positive_number(lr, "the learning rate (alpha)")
+        sample = validate.index(sample, len(XOR_X), "sample",
+                                f"the XOR data has {len(XOR_X)} rows")
         return cls(net.sizes, net.activations, net.loss_name,
                    tuple((name, net.weight(name)) for name in links), lr, sample)
 
@@ -85,13 +121,8 @@ class Settings:
                 sample: int | None = None, loss: str | None = None) -> Settings:
         """These settings with some values changed, each checked (BpkitError if it is bad)."""
         net = replace(self, loss=self.loss if loss is None else explorable_loss(loss)).network()
-        for link, value in (weights or {}).items():
-            net.set_weight(naming.link_key(link), value)
-        if lr is not None:
-            lr = validate.positive_number(lr, "the learning rate (alpha)")
-        if sample is not None:
-            sample = validate.index(sample, len(XOR_X), "sample",
-                                    f"the XOR data has {len(XOR_X)} rows")
+        for link, value in weight_changes({} if weights is None else weights).items():
+            net.set_weight(link, value)
         return Settings.of(net, self.lr if lr is None else lr,
                            self.sample if sample is None else sample)
 
@@ -99,6 +130,9 @@ class Settings:
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def trace_for(settings: Settings) -> StepTrace:
     """The step an explorer shows for ``settings``: one gradient-descent step on its XOR row."""
+    if not isinstance(settings, Settings):
+        raise BpkitError(f"trace_for takes explorer Settings, such as Settings.of(net); "
+                         f"got {settings!r:.60}")
     rows = slice(settings.sample, settings.sample + 1)
     return settings.network().step(XOR_X[rows], XOR_Y[rows], settings.lr)
 
@@ -109,12 +143,7 @@ class Explorer(WidgetView):
     def __init__(self, phase: str = "forward", large: bool | None = None,
                  net: Network | None = None) -> None:
         validate.phase(phase)
-        base = net if net is not None else article_network()
-        if base.sizes[0] != XOR_X.shape[1] or base.sizes[-1] != XOR_Y.shape[1]:
-            raise BpkitError(f"the explorer steps on the XOR samples, so the network needs "
-                             f"{XOR_X.shape[1]} inputs and {XOR_Y.shape[1]} output; this one "
-                             f"has sizes {list(base.sizes)}")
-        explorable_loss(base.loss_name)
+        base = article_network() if net is None else explorable_network(net)
         self.phase = phase
         self.large = lecture.large(large)
         self.start = Settings.of(base)
@@ -180,22 +209,22 @@ class Explorer(WidgetView):
         self.widget.add_class(f"bpkit-phase-{self.phase}")
 
     def _set_controls(self, settings: Settings) -> None:
-        """Show ``settings`` on the controls (widening a slider too narrow for a value)."""
+        """Show ``settings`` on the controls, each slider's range its first one widened to fit."""
         self._syncing = True
         try:
             for link, value in settings.weights:
-                _widen(self.sliders[link], value)
-                self.sliders[link].value = value
-            _widen(self.lr_slider, math.log10(settings.lr))
-            self.lr_slider.value = settings.lr
+                _fit(self.sliders[link], value, value, WEIGHT_RANGE)
+            _fit(self.lr_slider, settings.lr, math.log10(settings.lr), LR_EXPONENTS)
             self.sample_picker.value = settings.sample
             self.loss_toggle.value = settings.loss
         finally:
             self._syncing = False
 
     def _on_control(self, _change: Mapping[str, object]) -> None:
-        """A learner moved a control: the same as ``update`` with every control's value."""
-        if not self._syncing:
+        """A learner moved a control: ``update`` with every control's value (a refusal is shown)."""
+        if self._syncing:
+            return
+        with contextlib.suppress(BpkitError):  # update showed why and put the controls back
             self.update({link: slider.value for link, slider in self.sliders.items()},
                         self.lr_slider.value, self.sample_picker.value, self.loss_toggle.value)
 
@@ -204,17 +233,17 @@ class Explorer(WidgetView):
                sample: int | None = None, loss: str | None = None) -> StepTrace:
         """Set any of the controls at once, recompute once, redraw once; return the trace.
 
-        Weights are given by link, as 'X0->Z1' or 'w(X0->Z1)'. A value that cannot be used
-        (a link that does not exist, a learning rate that makes the step overflow, ...) shows
-        its message in the readout and leaves everything as it was.
+        Weights are a dict by link, such as {'X0->Z1': 0.5, 'w(Z1->D0)': -1.2}. A value that
+        cannot be used (a link that does not exist, a step that overflows, ...) raises a
+        BpkitError, shows its message in the readout and leaves everything as it was.
         """
         try:
             settings = self.settings.changed(weights, lr, sample, loss)
             trace = trace_for(settings)
-        except BpkitError as error:
+        except Exception as error:
             self._set_controls(self.settings)  # a control moved to the bad value goes back
             self.readout.value = self._readout(str(error))
-            return self.trace
+            raise
         self.settings, self.trace = settings, trace
         self._show()
         return trace
@@ -276,10 +305,14 @@ class Explorer(WidgetView):
         return f"Explorer(phase={self.phase!r}, sizes={list(self.settings.sizes)})"
 
 
-def _widen(slider: widgets.FloatSlider | widgets.FloatLogSlider, position: float) -> None:
-    """Stretch a slider's range to whole numbers around ``position`` if it lies outside."""
-    slider.max = max(slider.max, math.ceil(position))
-    slider.min = min(slider.min, math.floor(position))
+def _fit(slider: widgets.FloatSlider | widgets.FloatLogSlider, value: float, position: float,
+         first_range: tuple[float, float]) -> None:
+    """Set ``value``, the range ``first_range`` stretched to whole numbers around ``position``."""
+    low = min(first_range[0], math.floor(position))
+    high = max(first_range[1], math.ceil(position))
+    slider.min, slider.max = min(slider.min, low), max(slider.max, high)  # room for the value
+    slider.value = value
+    slider.min, slider.max = low, high
 
 
 def _html(table: Table) -> str:

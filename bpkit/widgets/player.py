@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import ipywidgets as widgets
 
 from bpkit.core import validate
+from bpkit.core.errors import BpkitError
 from bpkit.core.steps import Computation, computations
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
@@ -30,6 +31,9 @@ class StepPlayer(WidgetView):
 
     def __init__(self, trace: StepTrace, phase: str, sample: int = 0,
                  large: bool | None = None) -> None:
+        if not isinstance(trace, StepTrace):
+            raise BpkitError("trace must be a StepTrace, the result of net.step(X, Y, lr) or "
+                             f"net.preview_step(X, Y, lr); got {trace!r:.60}")
         self.steps: list[Computation] = computations(trace, phase, sample)
         """The computations, in the order they are played."""
         self.trace = trace

@@ -6,6 +6,7 @@ import html
 
 import ipywidgets as widgets
 
+from bpkit.core.errors import BpkitError
 from bpkit.core.exercises import Feedback, Question
 from bpkit.widgets.view import WidgetView
 
@@ -14,6 +15,9 @@ class QuestionWidget(WidgetView):
     """A question in a notebook: prompt, answer box, Check, Hint and Show solution buttons."""
 
     def __init__(self, question: Question) -> None:
+        if not isinstance(question, Question):
+            raise BpkitError("question must be a Question, such as forward_question(setting, "
+                             f"'D0') or Question('What is 7/5?', 1.4); got {question!r:.60}")
         self.question = question
         self.hints_shown = 0
         self.prompt = widgets.HTMLMath(question.prompt)

@@ -1,5 +1,6 @@
 import math
 import re
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -57,7 +58,7 @@ def test_parse_accepts(text, value):
     ("-Infinity", "not a finite number"), ("1,4", "use a dot for decimals: write 1.4"),
     ("1e999", "too large"), ("2**3", "not a number"), ("1+1", "not a number"),
     ("0x10", "not a number"), ("1_000", "not a number"), ("1" * 80, "characters long"),
-    ("4 5", "not a number"), ("1e-99999", "not a number"),
+    ("4 5", "not a number"), ("1e-99999", "too small"),
 ])
 def test_parse_rejects_with_a_clear_message(text, message):
     with pytest.raises(BpkitError, match=message):
@@ -67,6 +68,77 @@ def test_parse_rejects_with_a_clear_message(text, message):
 def test_parse_rejects_non_text():
     with pytest.raises(BpkitError, match="must be text"):
         parse_answer(1.4)
+
+
+@pytest.mark.parametrize(("value", "named"), [
+    (None, "got None"), (1.4, "got float 1.4"), (b"1.4", "got bytes"), (["1"], "got list"),
+    (True, "got bool"), (Fraction(7, 5), "got Fraction"),
+])
+def test_parse_names_what_it_got_instead_of_text(value, named):
+    with pytest.raises(BpkitError, match=f"must be text such as '1.4'; {re.escape(named)}"):
+        parse_answer(value)
+
+
+@pytest.mark.parametrize(("text", "thousand", "decimal"), [
+    ("1,000", "1000", "1.0"), ("-1,000", "-1000", "-1.0"), ("12,345", "12345", "12.345"),
+    ("2,500", "2500", "2.5"), ("\uff11\uff0c\uff10\uff10\uff10", "1000", "1.0"),
+])
+def test_parse_refuses_a_comma_before_three_digits_as_ambiguous(text, thousand, decimal):
+    # '1,000' is a thousand in English and one in much of Europe: bpkit does not guess.
+    with pytest.raises(BpkitError, match="ambiguous") as refused:
+        parse_answer(text)
+    assert f"write {thousand} or {decimal}," in str(refused.value)
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("0,5", "0.5"), ("0,500", "0.500"), ("-1,5", "-1.5"), ("1,2345", "1.2345"), (",5", ".5"),
+    ("3,", "3."), ("1,25", "1.25"),
+])
+def test_parse_tells_a_decimal_comma_to_use_a_dot(text, written):
+    # Not three digits after the comma, or nothing but 0 before it: only a decimal comma fits.
+    with pytest.raises(BpkitError, match=f"use a dot for decimals: write {re.escape(written)},"):
+        parse_answer(text)
+    assert parse_answer(written) == float(written)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("1,000,000", "has thousands commas: write 1000000 "),
+    ("-1,000.5", "has thousands commas: write -1000.5 "),
+    ("1.000,5", "dots for thousands and a decimal comma: write 1000.5 "),
+    ("1,2,3", "no commas"), (",", "no commas"),
+])
+def test_parse_refuses_other_commas_saying_what_to_write(text, message):
+    with pytest.raises(BpkitError, match=re.escape(message)):
+        parse_answer(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("\u22120.5", -0.5), ("\u20130.5", -0.5), ("\uff11\uff0e\uff15", 1.5),
+    ("\uff0d\uff17\uff0f\uff15", -1.4), ("\u3000 1.5\u3000", 1.5), ("\u0663", 3.0),
+    ("7\u20445", 1.4), ("1.4\u200b", 1.4), ("\ufeff2", 2.0), ("1/2", 0.5), ("1 / -2", -0.5),
+    ("1e-310", 1e-310), ("0e-999", 0.0),
+])
+def test_parse_reads_unicode_look_alikes_as_the_number_they_show(text, value):
+    assert parse_answer(text) == value
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("-", "a sign with no number"), ("+", "a sign with no number"),
+    ("\u2212", "a sign with no number"), ("\u3000", "no answer yet"), ("\t\n", "no answer yet"),
+    ("1e400", "too large"), ("-1e400", "too large"), ("1e-400", "too small to tell apart from 0"),
+    ("\u221e", "not a finite number"), ("-NaN", "not a finite number"),
+    ("\uff49\uff4e\uff46", "not a finite number"), ("2\u00b2", "not a number"),
+    ("\u00bd", "not a number"), ("1/2/3", "not a number"), ("1.5/2", "not a number"),
+    ("x" * 10**6, "1000000 characters long (at most 60)"), ("1\x00", "not a number"),
+])
+def test_parse_rejects_neighbours_naming_the_problem(text, message):
+    with pytest.raises(BpkitError, match=re.escape(message)):
+        parse_answer(text)
+
+
+def test_parse_echoes_unprintable_text_escaped():
+    with pytest.raises(BpkitError, match=re.escape("'1\\n2' is not a number")):
+        parse_answer("1\n2")
 
 
 # ----- Question.check -----------------------------------------------------------------------------
@@ -82,6 +154,24 @@ def test_check_verdicts():
     assert not wrong.correct and "hint" in wrong.message
     bad = q.check("1,4")
     assert not bad.correct and "dot" in bad.message
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("1,000", "ambiguous"), (None, "must be text"), (1000, "must be text"),
+    (["1000"], "must be text"), ("1e400", "too large"), ("", "no answer yet"),
+    ("9" * 100, "characters long"), ("nan", "not a finite number"),
+])
+def test_check_refuses_unreadable_answers_with_feedback_not_an_exception(typed, message):
+    q = Question("What is 10 cubed?", 1000.0)
+    feedback = q.check(typed)
+    assert not feedback.correct and message in feedback.message
+    assert q.answer == 1000.0
+
+
+def test_check_accepts_the_unambiguous_spellings_of_the_answer():
+    q = Question("What is 10 cubed?", 1000.0)
+    for typed in ("1000", "1e3", "\uff11\uff10\uff10\uff10", "2000/2"):
+        assert q.check(typed).correct
 
 
 def test_check_near_zero_uses_the_absolute_tolerance():
@@ -225,3 +315,18 @@ def test_tanh_setting_question():
     assert r"\tanh" in q.solution
 
 
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"answer": "x"}, "the answer must be a finite number; got 'x'"),
+    ({"answer": math.nan}, "the answer must be a finite number; got nan"),
+    ({"answer": 10**400}, "too large for a float"),
+    ({"hints": "think"}, "hints must be a list of texts"),
+    ({"hints": [1]}, "hints must be a list of texts"),
+    ({"prompt": None}, "prompt and solution must be text"),
+    ({"tolerance": 0}, "the tolerance must be a positive finite number"),
+])
+def test_a_question_that_could_not_be_checked_is_refused_when_it_is_made(kwargs, fragment):
+    arguments = {"prompt": "What is 7/5?", "answer": 1.4, **kwargs}
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        Question(**arguments)

@@ -6,7 +6,7 @@ import sympy as sp
 
 from bpkit.core import functions
 from bpkit.core.errors import BpkitError
-from bpkit.core.functions import ACTIVATIONS, LOSSES, a, h, y
+from bpkit.core.functions import ACTIVATIONS, LOSSES, a, h, output_layer, y
 
 POINTS = np.array([-3.0, -0.7, 0.4, 2.5])
 """Sample weighted sums, away from relu's kink at 0."""
@@ -112,3 +112,34 @@ def test_unknown_names_are_refused_with_the_known_ones(name):
         functions.activation(name)
     with pytest.raises(BpkitError, match=r"unknown loss .*article, logistic, squared"):
         functions.loss(name)
+
+
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+@pytest.mark.parametrize("activation_name", sorted(ACTIVATIONS))
+def test_every_output_layer_computes_equation_1_and_the_loss_it_is_defined_by(activation_name,
+                                                                              loss_name):
+    needed = LOSSES[loss_name].output_activation
+    if needed is not None and needed != activation_name:
+        return  # refused by Network (tests/core/test_network.py)
+    pair = output_layer(activation_name, loss_name)
+    with_h = {h: ACTIVATIONS[activation_name].formula}
+    assert sp.simplify((pair.delta_formula.subs(with_h) - pair.product).rewrite(sp.exp)) == 0
+    assert sp.simplify(pair.loss_formula.subs(with_h).rewrite(sp.log) - pair.loss_of_a) == 0
+
+
+def test_the_logistic_loss_with_a_sigmoid_is_written_in_a_and_its_delta_is_h_minus_y():
+    pair = output_layer("sigmoid", "logistic")
+    assert pair.from_sums and h not in pair.loss_formula.free_symbols
+    assert sp.simplify(pair.delta_formula - (ACTIVATIONS["sigmoid"].formula - y)) == 0
+    with np.errstate(over="ignore"):
+        values = pair.value(np.array([800.0, -800.0]), None, np.array([0.0, 1.0]))
+        deltas = pair.delta(np.array([800.0, -800.0]), None, np.array([0.0, 1.0]))
+    np.testing.assert_array_equal(values, [800.0, 800.0])  # log(1 + e^800): no overflow
+    np.testing.assert_array_equal(deltas, [1.0, -1.0])
+
+
+def test_output_layer_names_an_unknown_activation_or_loss():
+    with pytest.raises(BpkitError, match="unknown activation 'soft'"):
+        output_layer("soft", "squared")
+    with pytest.raises(BpkitError, match="unknown loss 'mse'"):
+        output_layer("tanh", "mse")

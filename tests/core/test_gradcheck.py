@@ -1,9 +1,12 @@
 """gradcheck: central differences recover gradients known in closed form, and change nothing."""
 
+import re
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
-from bpkit import Network
+from bpkit import BpkitError, Network
 from bpkit.core.gradcheck import finite_difference_gradients
 
 
@@ -49,3 +52,81 @@ def test_a_weight_the_loss_does_not_depend_on_has_gradient_zero(eps):
     (_, second) = finite_difference_gradients(net, np.array([[1.0]]), np.array([[0.0]]), eps=eps)
     np.testing.assert_array_equal(second[0, 1:], [0.0, 0.0])
     assert second[0, 0] == pytest.approx(0.5, rel=1e-6)
+
+
+# ----- refused input: a BpkitError naming the argument, and the network left alone ---------------
+def small_problem():
+    """A 2-2-1 tanh network with one sample, and a copy of its weights to compare against."""
+    net = Network([2, 2, 1], activation="tanh", weights="random", seed=4)
+    return net, np.array([[0.5, -1.0]]), np.array([[1.0]]), net.weights
+
+
+def assert_unchanged(net, before):
+    for kept, original in zip(net.weights, before):
+        np.testing.assert_array_equal(kept, original)
+
+
+@pytest.mark.parametrize("eps", [
+    float("nan"), float("inf"), -float("inf"), 0, 0.0, -1e-6, "a", "1e-6", True, False, None,
+    10**400, -(10**400), Fraction(10**400, 3), [1e-6], np.array(1e-6), complex(1e-6, 0),
+    np.float64("nan"),
+], ids=lambda eps: repr(eps)[:24])
+def test_a_bad_eps_is_refused_before_anything_else(eps):
+    net, X, Y, before = small_problem()
+    expected = "eps (the finite-difference step, such as 1e-6) must be a positive finite number"
+    with pytest.raises(BpkitError, match=re.escape(expected)):
+        finite_difference_gradients(net, X, Y, eps=eps)
+    assert_unchanged(net, before)
+
+
+def test_eps_is_checked_before_the_network_and_the_data():
+    with pytest.raises(BpkitError, match=r"eps \(the finite-difference step"):
+        finite_difference_gradients(None, "not data", None, eps=float("nan"))
+
+
+def test_a_huge_whole_eps_is_named_short_not_printed_in_full():
+    net, X, Y, _ = small_problem()
+    with pytest.raises(BpkitError, match="too large for a float") as refused:
+        finite_difference_gradients(net, X, Y, eps=10**400)
+    assert len(str(refused.value)) < 200
+
+
+@pytest.mark.parametrize("eps", [1, 1e-4, np.float64(1e-4), np.float32(0.25), Fraction(1, 4)])
+def test_eps_may_be_any_positive_real_number(eps):
+    # The loss of a linear unit is quadratic in each weight: any eps gives the exact gradient.
+    net = Network([1, 1], weights=[np.array([[0.3, -1.2]])])
+    x, target = np.array([[0.5], [2.0]]), np.array([[1.0], [0.0]])
+    (estimate,) = finite_difference_gradients(net, x, target, eps=eps)
+    np.testing.assert_allclose(estimate, net.gradients(x, target)[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize(("eps", "message"), [
+    (1e-300, "eps=1e-300 is too small to change w("),
+    (1e300, "eps=1e+300"),
+    (1e200, "eps=1e+200"),
+])
+def test_an_eps_too_small_to_move_a_weight_or_too_large_for_the_loss_is_refused(eps, message):
+    net, X, Y, before = small_problem()
+    with pytest.raises(BpkitError, match=re.escape(message)):
+        finite_difference_gradients(net, X, Y, eps=eps)
+    assert_unchanged(net, before)
+
+
+@pytest.mark.parametrize("net", [None, "Network([2, 2, 1])", [np.ones((2, 3))], 3.0])
+def test_something_other_than_a_network_is_refused(net):
+    X, Y = np.array([[0.5, -1.0]]), np.array([[1.0]])
+    with pytest.raises(BpkitError, match="net must be a bpkit Network"):
+        finite_difference_gradients(net, X, Y)
+
+
+@pytest.mark.parametrize(("X", "Y", "named"), [
+    ("0.5, -1.0", [[1.0]], "X"), ([[0.5, float("nan")]], [[1.0]], "X"),
+    ([[0.5, -1.0, 2.0]], [[1.0]], "X"), ([[0.5, -1.0]], "1", "Y"),
+    ([[0.5, -1.0]], [[1.0], [0.0]], "Y"), ([[0.5, -1.0]], [[float("inf")]], "Y"),
+    ([[0.5, -1.0]], None, "Y"),
+])
+def test_bad_inputs_or_targets_are_refused_naming_which(X, Y, named):
+    net, _, _, before = small_problem()
+    with pytest.raises(BpkitError, match=named):
+        finite_difference_gradients(net, X, Y)
+    assert_unchanged(net, before)

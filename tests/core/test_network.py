@@ -252,11 +252,27 @@ def test_divergence_reports_the_epoch_and_keeps_the_last_finite_weights_without_
 
 
 def test_a_step_that_overflows_is_refused_and_keeps_the_weights():
-    net = Network([2, 3, 1], weights=1e150)
+    net = Network([2, 3, 1], weights=1e50)  # J is finite here, but not after one step
+    assert math.isfinite(net.loss(XOR_X, XOR_Y))
     before = net.weights
     with pytest.raises(BpkitError, match=r"diverged.*unchanged"):
         net.step(XOR_X, XOR_Y, 1.0)
     assert_same_weights(net.weights, before)
+
+
+@pytest.mark.parametrize(("weights", "X"), [(1e200, XOR_X), (1.0, [[1e308, 1e308]] * 4)])
+def test_a_forward_pass_that_overflows_is_reported_by_every_call(weights, X):
+    net = Network([2, 3, 1], weights=weights)
+    for call in EVERY_CALL:
+        assert_refused(net, lambda n, c=call: c(n, X, XOR_Y), "overflows to inf or nan",
+                       "at these weights and inputs", "Nothing was changed")
+    with pytest.raises(BpkitError, match="the outputs h overflow"):
+        net.predict(X)
+
+
+def test_the_articles_net_reports_an_overflowing_input_instead_of_returning_inf():
+    with pytest.raises(BpkitError, match="the loss J overflows"):
+        article_network("squared").loss([[1e308, 1e308]], [0])
 
 
 def test_a_finished_run_says_how_the_loss_moved():
@@ -332,7 +348,7 @@ def test_train_at_rates_trains_a_fresh_network_per_rate():
     (article_network, "0.1", "non-empty list"),
     (article_network, [0.1, 0], "lrs[1]"),
     (article_network, [0.1, "fast"], "lrs[1]"),
-    (lambda: "net", [0.1], "make_net must return a new Network"),
+    (lambda: "net", [0.1], "net must be a bpkit Network"),
 ])
 def test_train_at_rates_refuses_bad_input(make_net, lrs, fragment):
     with pytest.raises(BpkitError, match=re.escape(fragment)):
@@ -366,14 +382,22 @@ def test_a_weight_is_named_with_or_without_w(link):
 
 
 @pytest.mark.parametrize(("call", "fragment"), [
-    (lambda n: n.set_weight("w(X0->Z1)", math.nan), "NaN"),
-    (lambda n: n.set_weight("X0->Z1", [1.0, 2.0]), "one number"),
+    (lambda n: n.set_weight("w(X0->Z1)", math.nan), "must be a finite number; got nan"),
+    (lambda n: n.set_weight("X0->Z1", [1.0, 2.0]), "must be a finite number; got [1.0, 2.0]"),
+    (lambda n: n.set_weight("X0->Z1", 10**400), "integer too large for a float"),
+    (lambda n: n.set_weight("X0->Z1", "2"), "must be a finite number; got '2'"),
+    (lambda n: n.set_weight("X0->Z1", None), "must be a finite number; got None"),
     (lambda n: n.set_weight("w(X9->Z1)", 2.0), "no link named 'w(X9->Z1)'"),
     (lambda n: n.set_weight("Z1->X0", 2.0), "no link named 'w(Z1->X0)'"),
     (lambda n: n.weight("X0 to Z1"), "not a link name"),
     (lambda n: setattr(n, "weights", [np.ones((3, 3))]), "2 arrays"),
     (lambda n: setattr(n, "weights", [np.ones((3, 3)), np.ones((4, 1))]), "weights[1]"),
-    (lambda n: setattr(n, "weights", [np.ones((3, 3)), [["a"] * 4]]), "must be numbers"),
+    (lambda n: setattr(n, "weights", [np.ones((3, 3)), [["a"] * 4]]), "not text"),
+    (lambda n: setattr(n, "weights", [np.ones((3, 3)), [["1"] * 4]]), "not text"),
+    (lambda n: setattr(n, "weights", [np.ones((3, 3)), [[None, 1, 1, 1]]]), "missing value"),
+    (lambda n: setattr(n, "weights", [np.ones((3, 3)), [[10**400, 1, 1, 1]]]),
+     "integer too large for a float"),
+    (lambda n: setattr(n, "weights", [np.ones((3, 3)), [[1j, 1, 1, 1]]]), "not complex"),
 ])
 def test_bad_weight_changes_are_refused_and_keep_the_old_weights(call, fragment):
     net = article_network()
@@ -494,11 +518,14 @@ def test_bad_sizes_are_refused(sizes):
         Network(sizes)
 
 
-def test_logistic_loss_outside_zero_one_is_refused():
-    net = Network([2, 3, 1], loss="logistic")  # identity output: h = 4 on (0, 0)
-    for call in EVERY_CALL:
-        assert_refused(net, lambda n, c=call: c(n, XOR_X, XOR_Y), "logistic",
-                       "strictly between 0 and 1", "output_activation='sigmoid'")
+@pytest.mark.parametrize("output", ["identity", "tanh", "relu"])
+def test_the_logistic_loss_without_a_sigmoid_output_is_refused_when_the_net_is_made(output):
+    with pytest.raises(BpkitError, match=f"loss='logistic' needs output_activation='sigmoid'.*"
+                                         f"got '{output}'"):
+        Network([2, 3, 1], output_activation=output, loss="logistic")
+
+
+def test_logistic_targets_outside_zero_one_are_refused():
     sigmoid = Network([2, 3, 1], output_activation="sigmoid", loss="logistic")
     assert_refused(sigmoid, lambda n: n.loss(XOR_X, XOR_Y * 2), "targets Y between 0 and 1")
     assert math.isfinite(sigmoid.loss(XOR_X, XOR_Y))
@@ -558,3 +585,114 @@ def test_with_bias_puts_the_bias_unit_x0_in_front_of_the_inputs():
     z0 = with_bias(XOR_X)
     np.testing.assert_array_equal(z0, np.column_stack([np.ones(4), XOR_X]))
     assert z0.shape == (4, 3) and XOR_X.shape == (4, 2)
+
+
+# ----- issue 9: every bad argument refused before anything changes ----------------------------
+@pytest.mark.parametrize(("kwargs", "fragments"), [
+    ({"callback_every": 0}, ["callback_every must be a whole number of at least 1; got 0"]),
+    ({"callback_every": 2.5}, ["callback_every", "got 2.5"]),
+    ({"callback": 5}, ["callback must be a function called as callback(epoch, loss)", "got 5"]),
+    ({"callback": "print"}, ["callback must be a function"]),
+    ({"snapshot_every": 0}, ["snapshot_every must be a whole number of at least 1"]),
+    ({"epochs": 10**18}, ["epochs must be a whole number from 1 to 1,000,000",
+                          "an integer of 19 digits"]),
+    ({"epochs": 10**400}, ["an integer of 401 digits"]),
+    ({"epochs": 0}, ["epochs must be a whole number from 1"]),
+    ({"epochs": 1_000_000, "snapshot_every": 1}, ["snapshot_every must be a whole number of "
+                                                   "at least 100", "10,000 snapshots"]),
+    ({"lr": 10**400}, ["the learning rate (alpha) must be a positive finite number",
+                       "integer too large for a float"]),
+    ({"lr": None}, ["the learning rate (alpha) must be a positive finite number; got None"]),
+    ({"mode": None}, ["mode must be 'batch'", "got None"]),
+])
+def test_train_checks_every_argument_before_the_first_update(kwargs, fragments):
+    arguments = {"lr": 0.1, "epochs": 5, **kwargs}
+    net = article_network("squared")
+    assert_refused(net, lambda n: n.train(XOR_X, XOR_Y, **arguments), *fragments)
+
+
+@pytest.mark.parametrize(("X", "fragments"), [
+    ([[None, 1.0]] * 4, ["X (the inputs) has a missing value (None) at index (0, 0)"]),
+    ([[10**400, 1]] * 4, ["X (the inputs) holds an integer too large for a float"]),
+    ([[1j, 1]] * 4, ["X (the inputs) must be real numbers, not complex"]),
+    ([["1", "0"]] * 4, ["not text"]),
+    ([[0, 1], [1]], ["rectangular array"]),
+])
+def test_bad_inputs_are_named_by_what_is_wrong_with_them(X, fragments):
+    net = article_network("squared")
+    for call in EVERY_CALL:
+        assert_refused(net, lambda n, c=call: c(n, X, XOR_Y[:len(X)]), *fragments)
+
+
+@pytest.mark.parametrize(("kwargs", "fragments"), [
+    ({"seed": "abc"}, ["seed must be a whole number", "'abc'"]),
+    ({"seed": 1.5}, ["seed must be a whole number", "1.5"]),
+    ({"seed": -1}, ["seed must be a whole number from 0"]),
+    ({"seed": True}, ["seed must be a whole number"]),
+    ({"activation": None}, ["activation must be a name such as 'tanh'", "got None"]),
+    ({"activation": 3}, ["activation must be a name"]),
+    ({"activation": [None]}, ["unknown activation None"]),
+    ({"output_activation": None}, ["unknown activation None"]),
+    ({"loss": None}, ["unknown loss None"]),
+    ({"weights": 10**400}, ["weights (one number for every weight)", "too large for a float"]),
+    ({"weights": [[["1", "2", "3"]] * 3, [["1"] * 4]]}, ["not text"]),
+    ({"weights": "ones"}, ["weights='ones' is not understood"]),
+    ({"weights": None}, ["weights must be a list of 2 arrays"]),
+    ({"sizes": [2, 10**12, 1]}, ["sizes[1] (a layer size) must be a whole number from 1 to "
+                                 "10,000"]),
+    ({"sizes": [2, 10**400, 1]}, ["an integer of 401 digits"]),
+    ({"sizes": [2, 4000, 4000, 1]}, ["need 16,020,001 weights; at most 10,000,000"]),
+])
+def test_a_network_is_refused_at_construction_with_a_message_naming_the_argument(kwargs,
+                                                                                fragments):
+    arguments = {"sizes": [2, 3, 1], "weights": "random", **kwargs}
+    with pytest.raises(BpkitError) as caught:
+        Network(**arguments)
+    for fragment in fragments:
+        assert fragment in str(caught.value), str(caught.value)
+
+
+def test_sizes_too_big_for_memory_are_refused_at_once():
+    with pytest.raises(BpkitError, match=r"need 25,025,001 weights; at most 10,000,000"):
+        Network([2, 5000, 5000, 1])
+
+
+def test_a_raising_callback_keeps_the_weights_of_the_epoch_it_was_told_about():
+    net = article_network("squared")
+    seen = []
+
+    def stop_at_3(epoch, loss):
+        seen.append((epoch, net.weights, loss))
+        if epoch == 3:
+            raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError, match="stop"):
+        net.train(XOR_X, XOR_Y, 0.1, 10, callback=stop_at_3, callback_every=1)
+    epoch, weights, loss = seen[-1]
+    assert epoch == 3 and net.loss(XOR_X, XOR_Y) == loss
+    assert_same_weights(net.weights, weights)
+
+
+@pytest.mark.parametrize("mode", ["batch", "online"])
+def test_an_interrupted_run_stops_cleanly_and_keeps_the_last_completed_epoch(mode):
+    net = article_network("squared")
+    after_4 = article_network("squared")
+    after_4.train(XOR_X, XOR_Y, 0.01, 4, mode=mode)
+
+    def interrupt_in_epoch_5(epoch, loss):
+        if epoch == 4:
+            raise KeyboardInterrupt  # as the kernel's Interrupt button does
+
+    history = net.train(XOR_X, XOR_Y, 0.01, 100, mode=mode, callback=interrupt_in_epoch_5,
+                        callback_every=1)
+    assert history.interrupted_at == 5 and history.epochs_run == 4 and not history.diverged
+    assert history.message.startswith(f"interrupted in epoch 5 of 100 ({mode}, lr = 0.01): "
+                                      "the weights are kept from epoch 4")
+    assert_same_weights(net.weights, after_4.weights)
+
+
+def test_a_huge_weight_that_makes_a_step_overflow_is_named_as_well_as_the_rate():
+    net = Network([2, 3, 1], weights=1e50)  # a finite loss, but not after one step
+    with pytest.raises(BpkitError) as caught:
+        net.step(XOR_X, XOR_Y, 0.1)
+    assert "smaller lr" in str(caught.value) and "largest |w| is 1e+50" in str(caught.value)

@@ -133,9 +133,12 @@ def test_layer_sizes_accepts_lists_and_tuples_of_whole_numbers():
 @pytest.mark.parametrize(("sizes", "fragment"), [
     ([2], "input and an output layer"),
     ([], "input and an output layer"),
-    ([2, 0, 1], "whole number >= 1"),
-    ([2, 1.5, 1], "whole number >= 1"),
-    ([2, True], "whole number >= 1"),
+    ([2, 0, 1], "sizes[1] (a layer size) must be a whole number from 1"),
+    ([2, 1.5, 1], "sizes[1] (a layer size) must be a whole number from 1"),
+    ([2, True], "sizes[1] (a layer size) must be a whole number from 1"),
+    ([2, 10**12, 1], "from 1 to 10,000"),
+    ([2, 10**400, 1], "an integer of 401 digits"),
+    ([2, 5000, 5000, 1], "need 25,025,001 weights; at most 10,000,000"),
     ("231", "list of layer sizes"),
     (3, "list of layer sizes"),
 ])

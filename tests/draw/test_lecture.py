@@ -2,6 +2,7 @@
 
 import pytest
 
+from bpkit.core.errors import BpkitError
 from bpkit.draw import lecture
 
 
@@ -23,3 +24,9 @@ def test_without_a_request_lecture_mode_follows_bpkit_lecture(monkeypatch, setti
     else:
         monkeypatch.setenv("BPKIT_LECTURE", setting)
     assert lecture.large() is large
+
+
+@pytest.mark.parametrize("requested", ["yes", 1, 0, [True]])
+def test_a_request_that_is_not_true_false_or_none_is_refused(requested):
+    with pytest.raises(BpkitError, match="large must be True, False or None"):
+        lecture.large(requested)

@@ -1,6 +1,7 @@
 """The explorer driven from Python: readout and diagram show what the reference step computes."""
 
 import html
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -192,6 +193,28 @@ def test_one_update_of_many_values_redraws_once_and_equal_settings_give_the_same
     assert explorer.update(lr=0.31) is not first
 
 
+@pytest.mark.parametrize("net", [None, article_network("squared", activation="tanh")])
+def test_reset_gives_every_control_the_range_and_value_of_a_fresh_explorer(net):
+    explorer = Explorer("update", net=net)
+    fresh = controls_shown(Explorer("update", net=net))
+    explorer.update(weights={"X1->Z1": 5.5, "w(Z2->D0)": -7.25}, lr=40.0, sample=3)
+    assert explorer.sliders["w(X1->Z1)"].max >= 5.5 and explorer.lr_slider.max >= 2
+    assert explorer.sliders["w(Z2->D0)"].min <= -7.25
+    explorer.reset()
+    assert controls_shown(explorer) == fresh
+    explorer.update(lr=1e-5)
+    explorer.reset_button.click()
+    assert controls_shown(explorer) == fresh
+
+
+def test_a_range_widened_for_one_value_narrows_again_for_a_value_inside_it():
+    explorer = Explorer("forward")
+    fresh = controls_shown(Explorer("forward"))
+    explorer.update(weights={"X1->Z1": 5.5}, lr=40.0)
+    explorer.update(weights={"X1->Z1": 1.0}, lr=ALPHA)
+    assert controls_shown(explorer) == fresh
+
+
 def test_reset_restores_the_start():
     explorer = Explorer("deltas")
     start_png, start_readout = explorer.image.value, explorer.readout.value
@@ -208,37 +231,126 @@ def test_reset_restores_the_start():
         reference_step().new["w(X0->Z1)"])
 
 
-@pytest.mark.parametrize(("changes", "message"), [
+def controls_shown(explorer):
+    """What a learner sees on every control: each slider's (min, max, value), sample, loss."""
+    sliders = [*explorer.sliders.values(), explorer.lr_slider]
+    return ([(s.min, s.max, s.value) for s in sliders], explorer.sample_picker.value,
+            explorer.loss_toggle.value)
+
+
+def readout_text(explorer):
+    """The readout as a learner reads it: no tags, no escapes."""
+    return html.unescape(re.sub(r"<[^>]+>", "", explorer.readout.value))
+
+
+def shown_state(explorer):
+    """Everything an explorer holds and shows except the readout."""
+    return (explorer.settings, explorer.trace, explorer.weights, explorer.image.value,
+            controls_shown(explorer), shown_link_labels(explorer))
+
+
+BAD_VALUES = [
     ({"lr": 1e300}, "diverged"),
     ({"lr": -0.5}, "learning rate"),
+    ({"lr": 0}, "learning rate"),
     ({"lr": float("nan")}, "learning rate"),
+    ({"lr": float("inf")}, "learning rate"),
     ({"lr": "fast"}, "learning rate"),
+    ({"lr": "0.1"}, "learning rate"),
+    ({"lr": True}, "learning rate"),
+    ({"lr": [0.1]}, "learning rate"),
+    ({"lr": 10**400}, "learning rate"),
+    ({"weights": [1.0]}, "weights must be a dict from link to number, such as {'X0->Z1': 0.5"),
+    ({"weights": "X0->Z1=0.5"}, "weights must be a dict"),
+    ({"weights": 1.0}, "weights must be a dict"),
+    ({"weights": []}, "weights must be a dict"),
+    ({"weights": (("X0->Z1", 0.5),)}, "weights must be a dict"),
     ({"weights": {"X9->Z1": 1.0}}, "X9->Z1"),
     ({"weights": {"w(X9->Z1)": 1.0}}, "X9->Z1"),
     ({"weights": {"Z1": 1.0}}, "not a link name"),
+    ({"weights": {1: 1.0}}, "not a link name"),
     ({"weights": {"X0->Z1": float("inf")}}, "X0->Z1"),
+    ({"weights": {"X0->Z1": float("nan")}}, "X0->Z1"),
     ({"weights": {"X0->Z1": "big"}}, "X0->Z1"),
+    ({"weights": {"X0->Z1": None}}, "w(X0->Z1) must be one number such as 0.5"),
+    ({"weights": {"X0->Z1": True}}, "w(X0->Z1) must be one number"),
+    ({"weights": {"X0->Z1": [0.5]}}, "w(X0->Z1) must be one number"),
+    ({"weights": {"X0->Z1": 1 + 1j}}, "w(X0->Z1) must be one number"),
+    ({"weights": {"X0->Z1": 10**400}}, "X0->Z1"),
+    ({"weights": {"X0->Z1": 0.5, "w(X0->Z1)": 0.7}}, "twice"),
+    ({"weights": {"X0->Z1": 2.0, "X9->Z1": 1.0}}, "X9->Z1"),  # nothing applied, not the first
     ({"sample": 4}, "sample"),
+    ({"sample": -1}, "sample"),
     ({"sample": 1.0}, "sample"),
+    ({"sample": True}, "sample"),
+    ({"sample": "0"}, "sample"),
+    ({"sample": 10**400}, "sample"),
     ({"loss": "backwards"}, "loss"),
     ({"loss": "logistic"}, "loss"),
-])
-def test_a_bad_value_shows_a_message_and_keeps_the_previous_state(changes, message):
+    ({"loss": 1}, "loss"),
+]
+
+
+@pytest.mark.parametrize(("changes", "message"), BAD_VALUES)
+def test_a_bad_value_raises_shows_its_message_and_keeps_the_previous_state(changes, message):
     explorer = Explorer("update")
     explorer.update(weights={"X0->Z1": 0.5}, sample=1)
-    trace, png, settings = explorer.trace, explorer.image.value, explorer.settings
-    slider_values = [s.value for s in explorer.sliders.values()]
-    returned = explorer.update(**changes)
-    assert returned is trace and explorer.trace is trace
-    assert explorer.settings == settings
-    assert explorer.image.value == png
-    assert [s.value for s in explorer.sliders.values()] == slider_values
-    assert explorer.lr_slider.value == ALPHA
-    text = html.unescape(explorer.readout.value)
-    assert "Not applied" in text
-    assert message in text
-    # the previous numbers are still shown under the message
+    before, trace = shown_state(explorer), explorer.trace
+    with pytest.raises(BpkitError) as refused:
+        explorer.update(**changes)
+    assert message in str(refused.value)
+    assert shown_state(explorer) == before
+    assert explorer.trace is trace and explorer.lr_slider.value == ALPHA
+    text = readout_text(explorer)
+    assert f"Not applied: {refused.value}" in text
+    # the previous numbers are still shown under the message, and the next value works
     assert number(trace.loss_after) in text
+    explorer.update(lr=0.2)
+    assert "Not applied" not in explorer.readout.value and explorer.trace.lr == 0.2
+
+
+def test_weights_that_overflow_the_forward_pass_get_the_cores_message_about_the_weights():
+    explorer = Explorer("update")
+    before = shown_state(explorer)
+    net = article_network()
+    net.set_weight("w(X0->Z1)", 1e200)
+    with pytest.raises(BpkitError) as from_core:
+        net.step(XOR_X[:1], XOR_Y[:1], ALPHA)
+    with pytest.raises(BpkitError) as refused:
+        explorer.update(weights={"w(X0->Z1)": 1e200})
+    assert str(refused.value) == str(from_core.value)  # passed on, not reworded
+    assert "at these weights" in str(refused.value)
+    assert "smaller lr" not in str(refused.value)  # the learning rate is not to blame
+    assert f"Not applied: {refused.value}" in readout_text(explorer)
+    assert shown_state(explorer) == before
+
+
+@pytest.mark.parametrize(("value", "message"), [(float("nan"), "w(X0->Z1)"),
+                                               (1e200, "at these weights")])
+def test_a_slider_given_a_value_that_cannot_be_used_goes_back_with_a_message(value, message):
+    explorer = Explorer("forward")
+    explorer.update(weights={"X1->Z2": 0.4})
+    before = shown_state(explorer)
+    slider = explorer.sliders["w(X0->Z1)"]
+    slider.max = 1e201  # as if the range allowed it: what a typed value can reach
+    slider.value = value  # the observer shows the refusal; it raises nothing
+    assert slider.value == 1.0
+    assert shown_state(explorer) == before
+    assert "Not applied" in readout_text(explorer) and message in readout_text(explorer)
+
+
+def test_an_unexpected_error_in_a_callback_leaves_the_controls_as_the_state(monkeypatch):
+    explorer = Explorer("forward")
+    before = shown_state(explorer)
+
+    def broken_step(*_args, **_kwargs):
+        raise RuntimeError("something broke")
+
+    monkeypatch.setattr(Network, "step", broken_step)
+    with pytest.raises(RuntimeError):
+        explorer.sliders["w(X2->Z3)"].value = 0.9  # settings never computed before
+    assert shown_state(explorer) == before
+    assert "Not applied: something broke" in readout_text(explorer)
 
 
 def test_a_control_set_to_a_diverging_value_is_undone_with_a_message():
@@ -264,8 +376,15 @@ def test_the_loss_toggle_switches_the_output_deltas_sign():
 
 
 def test_phase_and_network_are_checked():
-    with pytest.raises(BpkitError, match="phase"):
-        Explorer("backwards")
+    for phase in ("backwards", None, 3, "Forward"):
+        with pytest.raises(BpkitError, match="phase"):
+            Explorer(phase)
+    for net in ("article", [2, 3, 1], 0):
+        with pytest.raises(BpkitError, match="net must be a bpkit Network"):
+            Explorer("forward", net=net)
+    for large in ("yes", 1, 0.0):
+        with pytest.raises(BpkitError, match="large must be True, False or None"):
+            Explorer("forward", large=large)
     with pytest.raises(BpkitError, match="2 inputs"):
         Explorer(net=Network([3, 2, 1]))
     with pytest.raises(BpkitError, match="logistic"):
@@ -288,6 +407,19 @@ def test_another_network_starts_from_its_own_weights_and_loss():
         assert link.new == pytest.approx(expected.new[name], abs=1e-12)
     explorer.reset()
     assert explorer.loss_toggle.value == "squared"
+
+
+def test_settings_and_trace_for_refuse_what_is_not_theirs():
+    with pytest.raises(BpkitError, match="net must be a bpkit Network"):
+        Settings.of(None)
+    with pytest.raises(BpkitError, match="learning rate"):
+        Settings.of(article_network(), lr="fast")
+    with pytest.raises(BpkitError, match="sample"):
+        Settings.of(article_network(), sample=9)
+    with pytest.raises(BpkitError, match="Settings"):
+        trace_for(None)
+    with pytest.raises(BpkitError, match="weights must be a dict"):
+        Settings.of(article_network()).changed(weights=[1.0])
 
 
 def test_settings_name_the_layout_so_equal_weights_on_other_networks_differ():

@@ -2,6 +2,7 @@
 
 import html
 
+import numpy as np
 import pytest
 import reference
 
@@ -144,3 +145,39 @@ def test_bad_phase_or_sample_is_refused_and_display_delegates():
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == (
         player.widget.model_id)
     assert bundle["text/plain"] == "StepPlayer(phase='forward', sample=0, steps=8)"
+
+
+@pytest.mark.parametrize("trace", [None, "forward", 4, {"D0": 4.0}, article_network()])
+def test_something_other_than_a_step_trace_is_refused_naming_what_to_pass(trace):
+    with pytest.raises(BpkitError, match=r"trace must be a StepTrace, the result of net\.step"):
+        StepPlayer(trace, "forward")
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"phase": None}, "phase"), ({"phase": 3}, "phase"), ({"phase": "Forward"}, "phase"),
+    ({"sample": None}, "sample"), ({"sample": True}, "sample"), ({"sample": -1}, "sample"),
+    ({"sample": 1.0}, "sample"), ({"sample": 10**400}, "sample"),
+    ({"large": "yes"}, "large must be True, False or None"), ({"large": 1}, "large"),
+])
+def test_bad_phase_sample_or_size_is_refused(changes, message):
+    with pytest.raises(BpkitError, match=message):
+        StepPlayer(**{"trace": article_step(), "phase": "forward", **changes})
+
+
+@pytest.mark.parametrize("position", [None, "1", True, float("nan"), float("inf"), 2.0, -1.5,
+                                      [1]])
+def test_go_refuses_what_is_not_a_whole_number_and_stays_where_it_was(position):
+    player = StepPlayer(article_step(), "update")
+    player.go(3)
+    image, counter = player.image.value, player.counter.value
+    with pytest.raises(BpkitError, match="whole number"):
+        player.go(position)
+    assert player.index == 3 == player.play.value
+    assert (player.image.value, player.counter.value) == (image, counter)
+
+
+@pytest.mark.parametrize(("position", "expected"), [(10**400, -1), (-(10**400), 0),
+                                                    (np.int64(2), 2)])
+def test_go_clamps_any_whole_number(position, expected):
+    player = StepPlayer(article_step(), "deltas")
+    assert player.go(position) is player.steps[expected]

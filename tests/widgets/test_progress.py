@@ -60,3 +60,46 @@ def test_train_with_progress_without_a_frontend(capsys):
     history = progress.train_with_progress(article_network("squared"), XOR_X, XOR_Y, 0.05, 10)
     assert history.epochs_run == 10
     assert "IntProgress" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("net", [None, "article", [2, 3, 1]])
+def test_train_with_progress_refuses_what_is_not_a_network_before_showing_a_bar(shown, net):
+    with pytest.raises(BpkitError, match="net must be a bpkit Network"):
+        progress.train_with_progress(net, XOR_X, XOR_Y, 0.1, 10)
+    assert shown == []
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"lr": 10**400}, "learning rate"), ({"lr": "0.1"}, "learning rate"),
+    ({"mode": "sideways"}, "mode"), ({"X": None}, "X"), ({"snapshot_every": -1}, "snapshot"),
+])
+def test_train_with_progress_shows_a_refusal_on_the_bar_and_leaves_the_weights(shown, changes,
+                                                                              message):
+    net = article_network()
+    weights = net.weights
+    run = {"X": XOR_X, "Y": XOR_Y, "lr": 0.1, "epochs": 10, **changes}
+    with pytest.raises(BpkitError, match=message):
+        progress.train_with_progress(net, **run)
+    bar, label = shown[-1].children
+    assert bar.bar_style == "danger" and message in label.value
+    assert all(np.array_equal(a, b) for a, b in zip(net.weights, weights))
+
+
+@pytest.mark.parametrize("epochs", [0, -3, 2.5, True, "10", None])
+def test_train_with_progress_refuses_bad_epochs_before_showing_a_bar(shown, epochs):
+    with pytest.raises(BpkitError, match="epochs"):
+        progress.train_with_progress(article_network(), XOR_X, XOR_Y, 0.1, epochs)
+    assert shown == []
+
+
+def test_an_interrupted_run_leaves_the_bar_saying_it_stopped(shown):
+    class Interrupted(Network):
+        def train(self, *args, callback=None, **kwargs):
+            callback(3, 0.5)
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        progress.train_with_progress(Interrupted([2, 3, 1]), XOR_X, XOR_Y, 0.1, 10)
+    bar, label = shown[-1].children
+    assert bar.bar_style == "danger"
+    assert label.value == "stopped at epoch 3 of 10: KeyboardInterrupt"

@@ -1,3 +1,8 @@
+import html
+
+import pytest
+
+from bpkit import BpkitError
 from bpkit.core.exercises import Question, random_question
 from bpkit.widgets.questions import QuestionWidget
 
@@ -46,3 +51,21 @@ def test_widget_displays_as_its_widget_and_its_text_hides_the_answer():
         widget.widget.model_id)
     assert bundle["text/plain"] == "QuestionWidget(answer hidden, 2 hints)"
     assert "1.4" not in repr(widget)
+
+
+@pytest.mark.parametrize("question", [None, "What is 7/5?", 1.4, {"prompt": "?", "answer": 1}])
+def test_something_other_than_a_question_is_refused_naming_what_to_pass(question):
+    with pytest.raises(BpkitError, match="question must be a Question, such as"):
+        QuestionWidget(question)
+
+
+@pytest.mark.parametrize("typed", ["1e400", "10**400", "nan", "-inf", "1" * 500, "1,4", "7/0",
+                                   "\x00", "1.4; import os"])
+def test_bad_typed_answers_replace_the_verdict_with_a_message(typed):
+    widget = QuestionWidget(Question("What is 7/5?", 1.4))
+    widget.answer_box.value = "7/5"
+    assert "Correct" in widget.feedback.value
+    widget.answer_box.value = typed  # what Enter in the text box sends
+    assert "Correct" not in widget.feedback.value
+    assert "&#10008;" in widget.feedback.value
+    assert widget.submit(typed).message in html.unescape(widget.feedback.value)
