@@ -39,14 +39,14 @@ PORT_5_DIGITS_IN_RANGE := $(and $(filter 5,$(words $(PORT_SPACED))),$(filter \
 PORT_OK := $(and $(PORT_ONE_WORD),$(PORT_ONLY_DIGITS),$(PORT_NO_LEADING_ZERO),$(or \
 	$(PORT_UP_TO_4_DIGITS),$(PORT_5_DIGITS_IN_RANGE)))
 PORT_CHECKED = $(if $(PORT_OK),$(PORT_TEXT),$(error $(PORT_PROBLEM)))
-ifneq ($(filter lab present,$(MAKECMDGOALS)),)
+ifneq ($(filter lab present student,$(MAKECMDGOALS)),)
 ifeq ($(PORT_OK),)
 $(error $(PORT_PROBLEM))
 endif
 endif
 OPEN_BROWSER = $(if $(value NO_BROWSER),--no-browser)
 
-.PHONY: lab present notebooks test lint browser screenshots clean
+.PHONY: lab student present notebooks test lint browser screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "bpkit needs Python 3.10 or newer; this is " + sys.version.split()[0])'
@@ -64,6 +64,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT_CHECKED) \
 		--ServerApp.root_dir=notebooks $(OPEN_BROWSER) $(AS_ROOT)
+
+# Self-study: copies of the notebooks without outputs in student/ (git-ignored; your own copies
+# are never overwritten), opened in JupyterLab, so you predict each number before you see it.
+student: $(VENV)/.installed
+	$(BIN)/python tools/student_copies.py student
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT_CHECKED) \
+		--ServerApp.root_dir=student $(OPEN_BROWSER) $(AS_ROOT)
 
 # The lecture view: every notebook as a code-free page with live widgets, large for a projector.
 # Voila's --token flag turns the token on: JUPYTER_TOKEN from the environment, else a random one.

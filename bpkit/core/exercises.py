@@ -12,17 +12,18 @@ import math
 import random
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
 from bpkit.core import naming, steps, validate
-from bpkit.core.article import SIZES, XOR_X, XOR_Y
+from bpkit.core.article import CONVENTIONS, SIZES, XOR_X, XOR_Y
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import latex_number, number
-from bpkit.core.network import Network
+from bpkit.core.functions import ACTIVATIONS
+from bpkit.core.network import Network, checked_network
 from bpkit.core.symbolic import unit_latex
 from bpkit.core.trace import StepTrace
 
@@ -170,8 +171,8 @@ class Question:
         if not isinstance(self.prompt, str) or not isinstance(self.solution, str):
             raise BpkitError("a Question's prompt and solution must be text; got "
                              f"{type(self.prompt).__name__} and {type(self.solution).__name__}")
-        if isinstance(self.hints, (str, bytes)) or not all(isinstance(hint, str)
-                                                          for hint in self.hints):
+        if (isinstance(self.hints, (str, bytes)) or not isinstance(self.hints, Sequence)
+                or not all(isinstance(hint, str) for hint in self.hints)):
             raise BpkitError(f"a Question's hints must be a list of texts, one per hint; "
                              f"got {self.hints!r:.60}")
         object.__setattr__(self, "answer", validate.real_number(self.answer, "the answer"))
@@ -183,6 +184,7 @@ class Question:
 
     def is_close(self, value: float) -> bool:
         """True if ``value`` is the answer within the question's tolerances."""
+        value = validate.real_number(value, "the value to compare with the answer")
         return math.isclose(value, self.answer, rel_tol=self.tolerance,
                             abs_tol=self.abs_tolerance)
 
@@ -220,6 +222,18 @@ class Setting:
     """Its target, shape (1, n_outputs)."""
     lr: float
 
+    def __post_init__(self) -> None:
+        """Refuse a setting a question could not be built on, naming the bad field."""
+        net = checked_network(self.net)
+        x = validate.as_batch(self.x, net.sizes[0], "a Setting's x (one sample's inputs)")
+        y = validate.as_batch(self.y, net.sizes[-1], "a Setting's y (its target)")
+        if len(x) != 1 or len(y) != 1:
+            raise BpkitError(f"a Setting holds one sample: x of {net.sizes[0]} number(s) and y "
+                             f"of {net.sizes[-1]}; got {len(x)} input and {len(y)} target rows")
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "lr", validate.positive_number(self.lr, "a Setting's lr"))
+
     def trace(self) -> StepTrace:
         """One step from this setting, on a copy (the setting's network is left as it is)."""
         return self.net.preview_step(self.x, self.y, self.lr)
@@ -228,15 +242,39 @@ class Setting:
 def random_setting(seed: int, loss: str = "squared", activation: str = "identity") -> Setting:
     """The article's layout with hand-friendly weights, an XOR sample and alpha drawn from ``seed``.
 
-    ``loss="squared"`` uses the correct sign (delta(D0) = predicted - actual).
+    ``loss="squared"`` uses the correct sign (delta(D0) = predicted - actual), ``"article"``
+    the article's; ``activation`` is the hidden units' f (the output stays linear).
     """
-    rng = random.Random(seed)
+    rng = random.Random(_checked_seed(seed))
+    _checked_choice(loss, "loss", tuple(CONVENTIONS), "the output delta's sign convention")
+    _checked_choice(activation, "activation", tuple(ACTIVATIONS), "the hidden units' f")
     net = Network(SIZES, activation=activation, output_activation="identity", loss=loss)
     net.weights = [np.array([[rng.choice(NICE_WEIGHTS) for _ in range(cols)]
                              for _ in range(rows)]) for rows, cols in net.weight_shapes]
     sample = rng.randrange(len(XOR_X))
     return Setting(net, XOR_X[sample:sample + 1], XOR_Y[sample:sample + 1],
                    rng.choice(NICE_RATES))
+
+
+def _checked_seed(seed: object) -> int:
+    """A seed for ``random.Random``: a whole number of at least 0 (not a bool), else raise."""
+    return validate.whole_number(seed, "seed", 0, None, "it seeds the random choices")
+
+
+def _checked_choice(value: object, what: str, choices: tuple[str, ...], meaning: str) -> str:
+    """Return ``value`` if it is one of the ``choices`` (names), else raise listing them."""
+    if not isinstance(value, str) or value not in choices:
+        raise BpkitError(f"{what} ({meaning}) must be one of {', '.join(map(repr, choices))}; "
+                         f"got {value!r:.40}")
+    return value
+
+
+def checked_setting(setting: object) -> Setting:
+    """Return ``setting`` if it is a Setting, else raise naming where one comes from."""
+    if not isinstance(setting, Setting):
+        raise BpkitError(f"setting must be a Setting, such as random_setting(seed); got "
+                         f"{type(setting).__name__} {setting!r:.40}")
+    return setting
 
 
 def weights_table(net: Network) -> str:
@@ -293,12 +331,18 @@ def _formula_hint(computation: steps.Computation) -> str:
     return f"The formula: ${computation.formula}$"
 
 
-def _receiving(trace: StepTrace, unit: str) -> None:
+def _receiving(trace: StepTrace, unit: object) -> None:
     """Refuse a unit that has no weighted sum (an input or bias unit), naming the valid ones."""
     valid = [name for name, u in trace.units.items() if u.a is not None]
+    if not isinstance(unit, str):
+        raise BpkitError(f"unit must be a unit name such as {valid[0]!r}: one of "
+                         f"{', '.join(valid)}; got {unit!r:.40}")
     if unit not in valid:
-        raise BpkitError(f"{unit!r} has no weighted sum or delta: ask about one of "
-                         f"{', '.join(valid)}")
+        kind = {"input": "an input", "bias": "a bias"}.get(
+            trace.units[unit].kind if unit in trace.units else "")
+        what = (f"{unit!r} is {kind} unit, which has no weighted sum or delta" if kind else
+                f"there is no unit named {unit!r:.40}")
+        raise BpkitError(f"{what}: ask about one of {', '.join(valid)}")
 
 
 def _worked_up_to(trace: StepTrace, unit: str,
@@ -313,7 +357,7 @@ def _worked_up_to(trace: StepTrace, unit: str,
 # ----- question builders ------------------------------------------------------------------------
 def forward_question(setting: Setting, unit: str = "D0") -> Question:
     """Ask for the activation z of ``unit`` in the forward pass."""
-    trace = setting.trace()
+    trace = checked_setting(setting).trace()
     target, needed = _worked_up_to(trace, unit, "forward")
     if trace.units[unit].kind == "hidden":
         needed = [c for c in needed if c.name == unit]
@@ -329,7 +373,7 @@ def forward_question(setting: Setting, unit: str = "D0") -> Question:
 
 def delta_question(setting: Setting, unit: str = "Z1") -> Question:
     """Ask for the delta of ``unit``; the forward pass's output h is given."""
-    trace = setting.trace()
+    trace = checked_setting(setting).trace()
     target, needed = _worked_up_to(trace, unit, "deltas")
     output_delta = needed[0]
     if trace.units[unit].kind == "hidden":
@@ -351,10 +395,10 @@ def delta_question(setting: Setting, unit: str = "Z1") -> Question:
 
 def new_weight_question(setting: Setting, link: str = "w(X0->Z1)") -> Question:
     """Ask for the weight on ``link`` ('w(X0->Z1)' or 'X0->Z1') after one step."""
-    trace = setting.trace()
+    trace = checked_setting(setting).trace()
     name = naming.link_key(link)
     if name not in trace.links:
-        raise BpkitError(f"no link named {link!r}: links are {', '.join(trace.links)}")
+        raise BpkitError(f"no link named {name!r}: links are {', '.join(trace.links)}")
     found = trace.links[name]
     gradient = steps.explain(trace, "update", name, kind="gradient")
     update = steps.explain(trace, "update", name)
@@ -376,7 +420,7 @@ def new_weight_question(setting: Setting, link: str = "w(X0->Z1)") -> Question:
 
 def prediction_question(setting: Setting) -> Question:
     """Ask what the network predicts for the same sample after one step."""
-    trace = setting.trace()
+    trace = checked_setting(setting).trace()
     after = setting.net.copy()
     after.weights = trace.new_weights
     replay = after.step(setting.x, setting.y, setting.lr)
@@ -407,10 +451,10 @@ BUILDERS: dict[str, Callable[[Setting], Question]] = {
 
 def random_question(seed: int, kind: str | None = None) -> Question:
     """A question of ``kind`` (or any kind) with settings, unit or link drawn from ``seed``."""
-    if kind is not None and kind not in BUILDERS:
-        raise BpkitError(f"unknown question kind {kind!r}: expected one of "
-                         f"{', '.join(BUILDERS)}")
-    rng = random.Random(seed)
+    if kind is not None and (not isinstance(kind, str) or kind not in BUILDERS):
+        raise BpkitError(f"unknown question kind {kind!r:.40}: expected one of "
+                         f"{', '.join(map(repr, BUILDERS))}, or None for any")
+    rng = random.Random(_checked_seed(seed))
     setting = random_setting(rng.randrange(2**31))
     kind = kind or rng.choice(list(BUILDERS))
     hidden, output = (naming.target_names(SIZES, layer) for layer in (1, 2))

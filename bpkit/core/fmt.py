@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import numbers
+
+from bpkit.core.errors import BpkitError
 
 
 def number(value: float, digits: int = 4) -> str:
@@ -10,6 +13,14 @@ def number(value: float, digits: int = 4) -> str:
 
     1.4 -> '1.4', 4.0 -> '4', 7.2799999 -> '7.28', 1e-20 -> '1e-20', nan -> 'nan'.
     """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise BpkitError(f"number() writes a real number; got {value!r:.40}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise BpkitError(f"digits must be a whole number from 1 to 17; got {digits!r:.20}")
+    try:
+        value = float(value)
+    except OverflowError:
+        raise BpkitError("number() got an integer too large for a float") from None
     if not math.isfinite(value):
         return str(value)
     text = f"{value:.{digits}g}"

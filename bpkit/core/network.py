@@ -93,9 +93,9 @@ class History:
         ``label`` names the curve (default: the learning rate). Loads matplotlib only when
         called.
         """
-        from bpkit.draw.plots import loss_curves
+        from bpkit.draw.plots import history_curve
 
-        return loss_curves({f"lr = {self.lr:g}" if label is None else label: self}, log=log)
+        return history_curve(self, label, log)
 
 
 @dataclass(slots=True)
@@ -114,9 +114,17 @@ class Pass:
     """dJ/dw per weight array, shaped like ``Network.weights``: the batch mean."""
 
 
-def with_bias(inputs: np.ndarray) -> np.ndarray:
-    """The input layer's activations z0: the bias unit X0 = 1 as column 0, then the inputs."""
-    return np.concatenate((np.ones((len(inputs), 1)), inputs), axis=1)
+def with_bias(inputs: object) -> np.ndarray:
+    """The input layer's activations z0: the bias unit X0 = 1 as column 0, then the inputs.
+
+    ``inputs`` is a batch, shape (n, inputs), e.g. XOR_X; one sample is a batch of one row.
+    """
+    if not isinstance(inputs, np.ndarray) or inputs.ndim != 2:
+        inputs = validate.real_array(inputs, "inputs")
+        if inputs.ndim != 2:
+            raise BpkitError(f"inputs must be a batch of shape (n, inputs), such as [[0, 1]]; "
+                             f"got shape {inputs.shape}")
+    return np.concatenate((np.ones((len(inputs), 1)), inputs.astype(float)), axis=1)
 
 
 def update(weights: Sequence[np.ndarray], gradients: Sequence[np.ndarray],
@@ -154,6 +162,8 @@ class Network:
                              f"(outputs between 0 and 1); got {output_activation!r}")
         self._output = functions.output_layer(self._activations[-1], self._loss)
         self.unit_names = naming.unit_names(self.sizes)
+        self._input_shape = (self.sizes[0] + 1,)
+        self._weight_shapes = self.weight_shapes
         self._weights = self._initial_weights(weights, seed)
 
     # ----- description -------------------------------------------------------------------
@@ -272,7 +282,7 @@ class Network:
         (``with_bias(inputs)``). Returns (a, z) with z[0] = z0 and z[-1] the outputs h; every
         layer but the output has its bias unit as column 0. ``weights`` default to the network's.
         """
-        weights = self._weights if weights is None else weights
+        weights = self._checked_pass(z0, weights)
         bias_units = z0[:, :1]  # X0 = 1 in every sample: the hidden bias units are 1 too
         a, z = [], [z0]
         last = len(weights) - 1
@@ -301,9 +311,9 @@ class Network:
         ``weights`` default to the network's own.
         """
         weights = self._weights if weights is None else weights
-        f, n = self._activations, len(z0)  # f[l - 1]: the activation of layer l = 1..L
         a, z = self.forward(z0, weights)  # a[l - 1] and z[l]: the sums and outputs of layer l
-        h = z[-1]
+        h = self._checked_targets(targets, z[-1])
+        f, n = self._activations, len(z0)  # f[l - 1]: the activation of layer l = 1..L
         loss = float(self._output.value(a[-1], h, targets).sum()) / n
         deltas = [self._output.delta(a[-1], h, targets)]  # 1. output delta: dJ/dh * f'(a_L)
         for layer in range(len(weights) - 1, 0, -1):  # 2. hidden deltas, from the back
@@ -427,6 +437,34 @@ class Network:
                 callback(epoch, done.loss)
 
     # ----- checks around the algorithm ---------------------------------------------------
+    def _checked_pass(self, z0: np.ndarray,
+                      weights: Sequence[np.ndarray] | None) -> Sequence[np.ndarray]:
+        """The weights for a pass (the network's own if None), after a quick look at the shapes.
+
+        ``forward`` and ``backprop`` run on arrays that ``loss``, ``step`` and ``train`` have
+        already checked; called directly, they still name a wrong shape instead of failing deep
+        inside numpy.
+        """
+        weights = self._weights if weights is None else weights
+        try:
+            fits = (z0.shape[1:] == self._input_shape
+                    and [w.shape for w in weights] == self._weight_shapes)
+        except (AttributeError, TypeError):
+            fits = False
+        if not fits:
+            raise BpkitError(
+                f"forward and backprop take z0 of shape (n, {self.sizes[0] + 1}) (X0 = 1, then "
+                f"the inputs: with_bias(X)) and weights shaped like Network.weights "
+                f"{self.weight_shapes}; got z0 {_shape(z0)}")
+        return weights
+
+    def _checked_targets(self, targets: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """``h`` if ``targets`` have its shape (one row per sample, one column per output)."""
+        if not isinstance(targets, np.ndarray) or targets.shape != h.shape:
+            raise BpkitError(f"backprop takes targets of shape {h.shape}, one row per sample "
+                             f"and one column per output; got {_shape(targets)}")
+        return h
+
     def _samples(self, X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
         """The input layer z0 (with X0) and the targets, from X and Y checked as arrays.
 
@@ -475,6 +513,11 @@ def _checked_epochs(epochs: object) -> int:
                                  "a History keeps the loss of every epoch")
 
 
+def _shape(value: object) -> str:
+    """An array's shape, or the type of something that is not an array, for a message."""
+    return str(getattr(value, "shape", type(value).__name__))
+
+
 def _overflow_message(what: str) -> str:
     """Why a forward or backward pass at the current weights and inputs has no finite value."""
     return (f"{what} overflows to inf or nan at these weights and inputs: the weighted sums "
@@ -488,6 +531,9 @@ def train_at_rates(make_net: Callable[[], Network], X: object, Y: object,
     if isinstance(lrs, (str, bytes)) or not isinstance(lrs, Sequence) or not lrs:
         raise BpkitError(f"lrs must be a non-empty list of learning rates such as "
                          f"[0.01, 0.1, 0.5]; got {lrs!r:.60}")
+    if not callable(make_net):
+        raise BpkitError(f"make_net must be a function that returns a new Network, such as "
+                         f"lambda: article_network('squared'); got {make_net!r:.40}")
     rates = [validate.positive_number(lr, f"lrs[{i}] (a learning rate)")
              for i, lr in enumerate(lrs)]
     _checked_epochs(epochs)

@@ -10,6 +10,7 @@ parentheses) and ends with the result, e.g.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,7 +20,7 @@ from bpkit.core import naming, validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import latex_number
 from bpkit.core.symbolic import SymbolicNetwork, derive
-from bpkit.core.trace import StepTrace
+from bpkit.core.trace import StepTrace, checked_trace
 
 KINDS = ("weighted sum", "activation", "delta", "gradient", "update")
 """What a single computation can be."""
@@ -168,7 +169,7 @@ def _fill(template: _Template, numbers: dict[sp.Symbol, float]) -> str:
 
 def latex_result(value: float) -> str:
     """A number standing alone (a result): LaTeX without parentheses around a negative."""
-    text = latex_number(value)
+    text = latex_number(validate.real_number(value, "the value to write"))
     return text[1:-1] if text.startswith("(") else text
 
 
@@ -213,6 +214,7 @@ def computations(trace: StepTrace, phase: str, sample: int = 0) -> list[Computat
     delta(s), then each hidden layer backwards. update: for each link its gradient, then
     w := w - alpha * gradient. With a batch, gradients are the mean over all its samples.
     """
+    checked_trace(trace)
     validate.phase(phase)
     validate.index(sample, trace.n_samples, "sample",
                    f"this step used {trace.n_samples} sample(s)")
@@ -234,10 +236,13 @@ def explain(trace: StepTrace, phase: str, name: str, sample: int = 0,
 
     A name with two computations in a phase (forward: weighted sum and activation; update:
     gradient and update) gives the last one, its result, unless ``kind`` picks the other.
+    A link may be named 'w(X0->Z1)' or 'X0->Z1'.
     """
-    if kind is not None and kind not in KINDS:
-        raise BpkitError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
+    if kind is not None and (not isinstance(kind, str) or kind not in KINDS):
+        raise BpkitError(f"unknown kind {kind!r:.40}: expected one of {', '.join(KINDS)}, "
+                         "or None for the last computation of that name")
     steps = computations(trace, phase, sample)
+    name = _computation_name(name)
     found = [c for c in steps if c.name == name and (kind is None or c.kind == kind)]
     if not found:
         names = list(dict.fromkeys(c.name for c in steps))
@@ -247,10 +252,20 @@ def explain(trace: StepTrace, phase: str, name: str, sample: int = 0,
     return found[-1]
 
 
+def _computation_name(name: object) -> str:
+    """A unit name as it is; a link as the article writes it, 'w(X0->Z1)'; else a BpkitError."""
+    if not isinstance(name, str):
+        raise BpkitError(f"name must be a unit such as 'Z1' or a link such as 'w(X0->Z1)'; "
+                         f"got {name!r:.40}")
+    return naming.link_key(name) if "->" in name else name
+
+
 def aligned(steps: list[Computation], formulas: bool = True) -> str:
     """LaTeX ``aligned`` block of computations: each formula (optional), then with numbers."""
-    if not steps:
-        raise BpkitError("no computations to show: pass the list computations(...) returns")
+    steps = _checked_computations(steps)
+    if not isinstance(formulas, bool):
+        raise BpkitError(f"formulas must be True (each formula, then its numbers) or False "
+                         f"(the numbers only); got {formulas!r:.40}")
     lines = []
     for step in steps:
         lhs, operator, rhs = _split(step.substituted)
@@ -260,6 +275,21 @@ def aligned(steps: list[Computation], formulas: bool = True) -> str:
         else:
             lines.append(f"{lhs} &{operator} {rhs}")
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+
+def _checked_computations(steps: object) -> list[Computation]:
+    """Return ``steps`` as a list if it holds one or more Computations (and nothing else)."""
+    expected = "a non-empty list of computations, such as steps.computations(trace, 'forward')"
+    if isinstance(steps, (str, bytes, Mapping)) or not isinstance(steps, Iterable):
+        raise BpkitError(f"steps must be {expected}; got {steps!r:.60}")
+    listed = list(steps)
+    if not listed:
+        raise BpkitError(f"no computations to show: steps must be {expected}")
+    for index, step in enumerate(listed):
+        if not isinstance(step, Computation):
+            raise BpkitError(f"steps[{index}] must be a Computation (from steps.computations or "
+                             f"steps.explain); got {type(step).__name__} {step!r:.40}")
+    return listed
 
 
 def _split(line: str) -> tuple[str, str, str]:

@@ -21,7 +21,10 @@ import sympy as sp
 from bpkit.core import functions, naming, validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.functions import a as a_symbol
-from bpkit.core.trace import StepTrace
+from bpkit.core.trace import StepTrace, checked_trace
+
+NetworkLayout = tuple[tuple[int, ...], tuple[str, ...], str]
+"""A network's layout as ``derive`` caches it: sizes, activation names, loss name."""
 
 
 def unit_latex(name: str) -> str:
@@ -66,10 +69,10 @@ class SymbolicNetwork:
     """sympy symbols and derived formulas for one network layout (its weights stay symbols)."""
 
     def __init__(self, sizes: Sequence[int], activations: Sequence[str], loss: str) -> None:
-        self.sizes = tuple(sizes)
+        self.sizes, names, loss_name = checked_layout(sizes, activations, loss)
         self.unit_names = naming.unit_names(self.sizes)
-        self.activations = [functions.activation(name) for name in activations]
-        self.loss_function = functions.loss(loss)
+        self.activations = [functions.activation(name) for name in names]
+        self.loss_function = functions.loss(loss_name)
         self.latex_names: dict[sp.Symbol, str] = {}
         last = len(self.sizes) - 1
 
@@ -109,7 +112,26 @@ class SymbolicNetwork:
     # ----- structure ---------------------------------------------------------------------
     def layer_of(self, unit: str) -> int:
         """The layer index of a unit name."""
+        every = [name for names in self.unit_names for name in names]
+        if not isinstance(unit, str) or unit not in every:
+            raise BpkitError(f"no unit named {unit!r:.40} in this network: its units are "
+                             f"{', '.join(every)}")
         return next(layer for layer, names in enumerate(self.unit_names) if unit in names)
+
+    def _with_delta(self, unit: object) -> str:
+        """Return ``unit`` if it has a weighted sum and a delta, else raise naming those that do."""
+        if not isinstance(unit, str) or unit not in self.a:
+            raise BpkitError(f"{unit!r:.40} has no delta: units with one are "
+                             f"{', '.join(self.a)} (input and bias units have none)")
+        return unit
+
+    def _link(self, link: object) -> str:
+        """The article's name of a link of this network ('X0->Z1' or 'w(X0->Z1)'), else raise."""
+        key = naming.link_key(link)
+        if key not in self.links:
+            raise BpkitError(f"no link named {key!r} in this network: links are "
+                             f"{', '.join(self.links)}")
+        return key
 
     @property
     def bias_units(self) -> list[str]:
@@ -181,8 +203,7 @@ class SymbolicNetwork:
         A hidden unit's f'(a) and its outgoing links' (w, delta); an output unit's loss factor
         dJ/dh and f'(a). ``shortcut`` and the worked steps (``bpkit.steps``) both build on it.
         """
-        if unit not in self.a:
-            raise BpkitError(f"{unit!r} has no delta: units with one are {', '.join(self.a)}")
+        self._with_delta(unit)
         f_prime = self._act(unit).derivative.subs(a_symbol, self.a[unit])
         outputs = naming.target_names(self.sizes, len(self.sizes) - 1)
         if unit not in outputs:
@@ -208,6 +229,7 @@ class SymbolicNetwork:
 
     def shortcut_matches(self, unit: str) -> bool:
         """True if sympy proves the shortcut formula equal to the derived delta for ``unit``."""
+        self._with_delta(unit)
         return proved_zero(self.deltas[unit] - self.shortcut[unit])
 
     @cached_property
@@ -217,9 +239,14 @@ class SymbolicNetwork:
                 for name, (w, _, t) in self.links.items()}
 
     # ----- the whole composition, for proofs ----------------------------------------------
-    @cache  # noqa: B019 -- one SymbolicNetwork per layout, kept for the session on purpose
     def objective_in_layer(self, layer: int) -> sp.Expr:
         """The objective for one sample as a function of the weighted sums a of ``layer``."""
+        layer = validate.whole_number(layer, "layer", 1, len(self.sizes) - 1,
+                                      "the layers with weighted sums; layer 0 is the inputs")
+        return self._objective_in_layer(layer)
+
+    @cache  # noqa: B019 -- one SymbolicNetwork per layout, kept for the session on purpose
+    def _objective_in_layer(self, layer: int) -> sp.Expr:
         last = len(self.sizes) - 1
         if layer == last:
             outputs = naming.target_names(self.sizes, last)
@@ -228,7 +255,7 @@ class SymbolicNetwork:
         later = {}
         for unit in naming.target_names(self.sizes, layer + 1):
             later[self.a[unit]] = self.weighted_sum[unit].subs(self._as_function_of(layer))
-        return self.objective_in_layer(layer + 1).subs(later, simultaneous=True)
+        return self._objective_in_layer(layer + 1).subs(later, simultaneous=True)
 
     def _as_function_of(self, layer: int) -> dict[sp.Symbol, sp.Expr]:
         """Activations of ``layer`` written as f(a), with its bias unit's activation set to 1."""
@@ -240,11 +267,12 @@ class SymbolicNetwork:
     def full_objective(self) -> sp.Expr:
         """The objective for one sample in terms of the inputs, targets and weights only."""
         first = {self.a[u]: self.weighted_sum[u] for u in naming.target_names(self.sizes, 1)}
-        return self.objective_in_layer(1).subs(first, simultaneous=True)
+        return self._objective_in_layer(1).subs(first, simultaneous=True)
 
     def full_delta(self, unit: str) -> sp.Expr:
         """dJ/da of ``unit`` differentiated through the whole composition above it."""
-        return sp.diff(self.objective_in_layer(self.layer_of(unit)), self.a[unit])
+        self._with_delta(unit)
+        return sp.diff(self._objective_in_layer(self.layer_of(unit)), self.a[unit])
 
     def delta_proved(self, unit: str) -> bool:
         """True if the layer-by-layer delta equals dJ/da through the whole composition.
@@ -252,7 +280,7 @@ class SymbolicNetwork:
         The next layer's delta symbols are replaced by their own full derivatives, written in
         terms of this layer's weighted sums, and sympy simplifies the difference to zero.
         """
-        layer = self.layer_of(unit)
+        layer = self.layer_of(self._with_delta(unit))
         if layer == len(self.sizes) - 1:
             layer_by_layer = self.deltas[unit]
         else:
@@ -265,8 +293,11 @@ class SymbolicNetwork:
         return proved_zero(layer_by_layer - self.full_delta(unit))
 
     def full_gradient(self, link: str) -> sp.Expr:
-        """dJ/dw differentiated from the fully composed objective (no delta symbols)."""
-        return sp.diff(self.full_objective, self.links[link][0])
+        """dJ/dw differentiated from the fully composed objective (no delta symbols).
+
+        ``link`` is 'w(X0->Z1)' or 'X0->Z1'.
+        """
+        return sp.diff(self.full_objective, self.links[self._link(link)][0])
 
     # ----- numbers ---------------------------------------------------------------------------
     def values(self, weights: Sequence[np.ndarray], x: Sequence[float],
@@ -276,9 +307,10 @@ class SymbolicNetwork:
         Returns ``{"a": {...}, "z": {...}, "delta": {...}, "gradient": {...}}`` keyed by unit
         or link name: the numbers the numeric network must reproduce.
         """
-        targets = np.atleast_1d(np.asarray(y, dtype=float))
+        weights = self._weight_arrays(weights)
+        inputs, targets = self._one_sample(x, y)
         known: dict[sp.Symbol, sp.Expr] = {self.inputs[0]: sp.Integer(1)}
-        known.update({s: sp.Float(v) for s, v in zip(self.inputs[1:], x)})
+        known.update({s: sp.Float(v) for s, v in zip(self.inputs[1:], inputs)})
         known.update({s: sp.Float(v) for s, v in zip(self.targets, targets)})
         for layer, rows in enumerate(self.weights):
             known.update({s: sp.Float(weights[layer][j][i])
@@ -290,15 +322,41 @@ class SymbolicNetwork:
             for unit in naming.target_names(self.sizes, layer):
                 known[self.a[unit]] = self.weighted_sum[unit].subs(known)
                 known[self.z[unit]] = self.activation[unit].subs(known)
-                out["a"][unit] = float(known[self.a[unit]])
-                out["z"][unit] = float(known[self.z[unit]])
+                out["a"][unit] = _finite(known[self.a[unit]], f"a of {unit}")
+                out["z"][unit] = _finite(known[self.z[unit]], f"z of {unit}")
         for layer in range(len(self.sizes) - 1, 0, -1):
             for unit in naming.target_names(self.sizes, layer):
                 known[self.delta[unit]] = self.deltas[unit].subs(known)
-                out["delta"][unit] = float(known[self.delta[unit]])
+                out["delta"][unit] = _finite(known[self.delta[unit]], f"the delta of {unit}")
         for name, expr in self.gradients.items():
-            out["gradient"][name] = float(expr.subs(known))
+            out["gradient"][name] = _finite(expr.subs(known), f"the gradient of {name}")
         return out
+
+    def _one_sample(self, x: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+        """One sample's inputs and targets as flat float arrays, checked; else a BpkitError."""
+        inputs, targets = validate.samples(x, y, self.sizes[0], self.sizes[-1])
+        if len(inputs) != 1:
+            raise BpkitError(f"values takes one sample: x of {self.sizes[0]} number(s) and y of "
+                             f"{self.sizes[-1]}; got {len(inputs)} samples")
+        return inputs[0], targets[0]
+
+    def _weight_arrays(self, weights: object) -> list[np.ndarray]:
+        """``weights`` as float arrays shaped as ``Network.weights`` for this layout, or raise."""
+        shapes = [(after, before + 1) for before, after in zip(self.sizes[:-1], self.sizes[1:])]
+        if (isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence)
+                or len(weights) != len(shapes)):
+            raise BpkitError(f"weights must be a list of {len(shapes)} arrays with shapes "
+                             f"{shapes}, as Network.weights; got {weights!r:.60}")
+        arrays = []
+        for layer, (array, shape) in enumerate(zip(weights, shapes)):
+            what = f"weights[{layer}]"
+            arr = validate.real_array(array, what)
+            if arr.shape != shape:
+                raise BpkitError(f"{what} must have shape {shape} (units in the next layer, "
+                                 f"units in this one + bias); got {arr.shape}")
+            validate.require_finite(arr, what)
+            arrays.append(arr)
+        return arrays
 
     def symbol_values(self, trace: StepTrace, sample: int = 0) -> dict[sp.Symbol, float]:
         """Every symbol's number in one sample of a step: X, y, z, a, delta and the weights.
@@ -306,6 +364,7 @@ class SymbolicNetwork:
         The weights are the ones the step started from. ``trace`` must come from a network
         with this layout (sizes, activations and loss).
         """
+        checked_trace(trace)
         layout = (trace.sizes, tuple(trace.activations), trace.loss_name)
         mine = (self.sizes, tuple(act.name for act in self.activations), self.loss_function.name)
         if layout != mine:
@@ -337,27 +396,69 @@ class SymbolicNetwork:
     def full_gradients(self, weights: Sequence[np.ndarray], X: np.ndarray,
                        Y: np.ndarray) -> list[np.ndarray]:
         """dJ/dw from the fully composed objective, averaged over a batch, shaped like weights."""
-        flat = [float(v) for w in weights for v in np.asarray(w, dtype=float).ravel()]
+        weights = self._weight_arrays(weights)
+        X, Y = validate.samples(X, Y, self.sizes[0], self.sizes[-1])
+        flat = [float(v) for w in weights for v in w.ravel()]
         total = np.zeros(len(flat))
-        X = np.atleast_2d(np.asarray(X, dtype=float))
-        Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
         for x, y in zip(X, Y):
             total += np.array(self._full_gradient_function(1.0, *x, *y, *flat), dtype=float)
         total /= X.shape[0]
         shaped, start = [], 0
         for w in weights:
-            size = np.asarray(w).size
-            shaped.append(total[start:start + size].reshape(np.shape(w)))
-            start += size
+            shaped.append(total[start:start + w.size].reshape(w.shape))
+            start += w.size
         return shaped
 
     # ----- display ---------------------------------------------------------------------------
     def latex(self, expr: sp.Expr) -> str:
         """LaTeX for an expression, with the article's names (w_{X_0 -> Z_1}, delta_{Z_1})."""
+        if not isinstance(expr, sp.Basic):
+            raise BpkitError(f"expr must be a sympy expression, such as sym.deltas['Z1']; got "
+                             f"{type(expr).__name__} {expr!r:.40}")
         return sp.latex(expr, symbol_names=self.latex_names)
 
 
+def _finite(value: sp.Expr, what: str) -> float:
+    """A formula's value as a float, refused if it is complex, infinite or undefined."""
+    try:
+        number = complex(value)
+    except TypeError:  # sympy's complex infinity, or an undefined value
+        number = complex(np.nan)
+    if number.imag != 0 or not np.isfinite(number.real):
+        raise BpkitError(f"{what} has no finite real value at these numbers ({value}): "
+                         "use smaller weights or inputs, or targets the loss is defined for")
+    return number.real
+
+
+def checked_layout(sizes: object, activations: object, loss: object) -> NetworkLayout:
+    """A layout as tuples and names, checked: sizes, one activation per non-input layer, a loss."""
+    sizes = validate.layer_sizes(sizes)
+    needed = len(sizes) - 1
+    example = ("identity",) * needed
+    if isinstance(activations, (str, bytes)) or not isinstance(activations, Sequence):
+        raise BpkitError(f"activations must be a list of {needed} activation name(s), one per "
+                         f"layer after the input (hidden layers, then the output), such as "
+                         f"{example}; got {activations!r:.60}")
+    if len(activations) != needed:
+        raise BpkitError(f"activations lists {len(activations)} name(s), but sizes "
+                         f"{list(sizes)} have {needed} layer(s) after the input: give one name "
+                         f"per layer (hidden layers, then the output), such as {example}")
+    names = tuple(functions.activation(name).name for name in activations)
+    return sizes, names, functions.loss(loss).name
+
+
+def derive(sizes: Sequence[int], activations: Sequence[str], loss: str) -> SymbolicNetwork:
+    """The symbolic network for a layout, derived once per session (lists or tuples work).
+
+    ``derive.cache_clear()`` forgets every layout derived so far.
+    """
+    return _derive(*checked_layout(sizes, activations, loss))
+
+
 @cache
-def derive(sizes: tuple[int, ...], activations: tuple[str, ...], loss: str) -> SymbolicNetwork:
-    """The (cached) symbolic network for a layout: derived once per session."""
+def _derive(sizes: tuple[int, ...], activations: tuple[str, ...], loss: str) -> SymbolicNetwork:
     return SymbolicNetwork(sizes, activations, loss)
+
+
+derive.cache_clear = _derive.cache_clear  # type: ignore[attr-defined]
+derive.cache_info = _derive.cache_info  # type: ignore[attr-defined]

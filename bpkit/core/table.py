@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import html
 import io
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from bpkit.core import validate
+from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
 
 
@@ -24,16 +27,44 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
 
+    def __post_init__(self) -> None:
+        """Refuse a header or rows the table cannot show, naming the bad part."""
+        if (not _is_list(self.header) or not self.header
+                or not all(isinstance(name, str) for name in self.header)):
+            raise BpkitError(f"header must be a list of column names, such as ['unit', 'z']; "
+                             f"got {self.header!r:.60}")
+        if not _is_list(self.rows):
+            raise BpkitError(f"rows must be a list of rows, each a list of {len(self.header)} "
+                             f"cells (one per column); got {self.rows!r:.60}")
+        for index, row in enumerate(self.rows):
+            if not _is_list(row) or len(row) != len(self.header):
+                raise BpkitError(f"rows[{index}] must be a list of {len(self.header)} cells, "
+                                 f"one per column of {list(self.header)}; got {row!r:.60}")
+            for cell in row:
+                if cell is not None and (isinstance(cell, bool) or not isinstance(
+                        cell, (str, numbers.Real))):
+                    raise BpkitError(f"rows[{index}] holds {type(cell).__name__} {cell!r:.40}: "
+                                     "a cell is text, a real number, or None (left blank)")
+
     @classmethod
     def of(cls, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
-        """A table from any header and rows (lists or tuples)."""
-        return cls(tuple(header), tuple(tuple(row) for row in rows))
+        """A table from any header and rows (lists or tuples), each checked."""
+        if not _is_list(header):
+            raise BpkitError(f"header must be a list of column names, such as ['unit', 'z']; "
+                             f"got {header!r:.60}")
+        if not _is_list(rows):
+            raise BpkitError(f"rows must be a list of rows, each a list of {len(header)} cells "
+                             f"(one per column); got {rows!r:.60}")
+        return cls(tuple(header), tuple(tuple(row) if _is_list(row) else row for row in rows))
 
     def to_html(self, css_class: str = "") -> str:
         """The table as HTML, numbers as learners read them and right-aligned.
 
         ``css_class`` is put on the ``<table>`` so a page or widget can style it.
         """
+        if not isinstance(css_class, str):
+            raise BpkitError(f"css_class must be text, such as 'bpkit-table'; "
+                             f"got {css_class!r:.40}")
         opening = f'<table class="{html.escape(css_class)}">' if css_class else "<table>"
         head = "".join(f"<th>{html.escape(str(h))}</th>" for h in self.header)
         body = "".join("<tr>" + "".join(_html_cell(v) for v in row) + "</tr>"
@@ -63,6 +94,7 @@ class Table:
 
     def to_latex(self, digits: int = 4) -> str:
         """The table as a LaTeX tabular for handouts (booktabs rules), numbers to ``digits``."""
+        digits = validate.whole_number(digits, "digits", 1, 17, "significant figures")
         text_columns = sum(1 for v in self.rows[0] if not _is_number(v)) if self.rows else 1
         align = "l" * text_columns + "r" * (len(self.header) - text_columns)
         lines = [rf"\begin{{tabular}}{{{align}}}", r"\toprule",
@@ -70,6 +102,11 @@ class Table:
         lines += [" & ".join(_latex_cell(v, digits) for v in row) + r" \\" for row in self.rows]
         lines += [r"\bottomrule", r"\end{tabular}"]
         return "\n".join(lines) + "\n"
+
+
+def _is_list(value: object) -> bool:
+    """True for a list, tuple or other sequence that is not itself text."""
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
 
 
 def _is_float(value: object) -> bool:

@@ -14,6 +14,9 @@ from bpkit.core import naming
 from bpkit.core.errors import BpkitError
 from bpkit.core.table import Table
 
+TABLE_KINDS = ("links", "units")
+"""The tables a trace makes (``StepTrace.table``)."""
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -131,15 +134,15 @@ class StepTrace:
         'links': gradient, old and new weight per link. 'units': a, z and delta per sample and
         unit, blank where a unit has none.
         """
+        if not isinstance(kind, str) or kind not in TABLE_KINDS:
+            raise BpkitError(f"unknown table {kind!r:.40}: expected 'units' or 'links'")
         if kind == "links":
             return Table.of(["link", "gradient", "old weight", "new weight"],
                             [[ln.name, ln.gradient, ln.old, ln.new] for ln in self.links.values()])
-        if kind == "units":
-            return Table.of(["sample", "unit", "a", "z", "delta"], [
-                [sample, u.name, None if u.a is None else float(u.a[sample]),
-                 float(u.z[sample]), None if u.delta is None else float(u.delta[sample])]
-                for sample in range(self.n_samples) for u in self.units.values()])
-        raise BpkitError(f"unknown table {kind!r}: expected 'units' or 'links'")
+        return Table.of(["sample", "unit", "a", "z", "delta"], [
+            [sample, u.name, None if u.a is None else float(u.a[sample]),
+             float(u.z[sample]), None if u.delta is None else float(u.delta[sample])]
+            for sample in range(self.n_samples) for u in self.units.values()])
 
     def draw(self, phase: str = "forward", sample: int = 0,
              large: bool | None = None) -> object:
@@ -150,3 +153,11 @@ class StepTrace:
         from bpkit.draw.diagram import draw
 
         return draw(self, phase, sample, large)
+
+
+def checked_trace(trace: object) -> StepTrace:
+    """Return ``trace`` if it is a StepTrace, else raise naming where one comes from."""
+    if not isinstance(trace, StepTrace):
+        raise BpkitError(f"trace must be a StepTrace, the result of net.step(...) or "
+                         f"net.preview_step(...); got {type(trace).__name__} {trace!r:.40}")
+    return trace

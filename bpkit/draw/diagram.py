@@ -19,7 +19,7 @@ from matplotlib.text import Text
 
 from bpkit.core import naming
 from bpkit.core.errors import BpkitError
-from bpkit.core.trace import StepTrace
+from bpkit.core.trace import StepTrace, checked_trace
 from bpkit.draw import lecture
 from bpkit.draw.figure import NotebookFigure
 from bpkit.draw.frames import Frames, png_bytes
@@ -42,9 +42,9 @@ UNIT_EDGE = "#333333"
 class NetworkDiagram:
     """A drawing of a layered network whose labels ``label`` rewrites for each trace and phase."""
 
-    def __init__(self, unit_names: Sequence[Sequence[str]], large: bool = False) -> None:
-        self.large = large
-        self.style = LARGE if large else NORMAL
+    def __init__(self, unit_names: Sequence[Sequence[str]], large: bool | None = False) -> None:
+        self.large = lecture.large(large)
+        self.style = LARGE if self.large else NORMAL
         self.layout = Layout(unit_names, self.style)
         """Where the units and labels go (pure numbers, see ``layout.py``)."""
         self.unit_names = self.layout.unit_names
@@ -118,6 +118,7 @@ class NetworkDiagram:
 
         ``highlight`` emphasises one unit ('Z1') or link ('X0->Z1' or 'w(X0->Z1)').
         """
+        checked_trace(trace)
         if [list(names) for names in trace.unit_names] != self.unit_names:
             raise BpkitError(f"this trace is for a network of sizes {list(trace.sizes)}, but "
                              f"the diagram was drawn for "
@@ -173,6 +174,6 @@ class NetworkDiagram:
 def draw(trace: StepTrace, phase: str = "forward", sample: int = 0,
          large: bool | None = None) -> Figure:
     """A static diagram of one trace and phase, as a matplotlib Figure for a notebook cell."""
-    diagram = NetworkDiagram(trace.unit_names, large=lecture.large(large))
+    diagram = NetworkDiagram(checked_trace(trace).unit_names, large=large)
     diagram.label(trace, phase, sample)
     return diagram.figure

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Sequence
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
@@ -38,6 +40,7 @@ class Frames:
     """
 
     def __init__(self, figure: Figure, axes: Axes, artists: list[Artist]) -> None:
+        _check_parts(figure, axes, artists)
         self.figure = figure
         self.axes = axes
         self.artists = artists
@@ -90,6 +93,23 @@ class Frames:
         self._background_for = size
 
 
+def _check_parts(figure: object, axes: object, artists: object) -> None:
+    """Refuse a figure, axes or artists that Frames cannot redraw, naming what it needs."""
+    if not isinstance(figure, Figure) or not isinstance(figure.canvas, FigureCanvasAgg):
+        raise BpkitError(f"figure must be a matplotlib Figure with an Agg canvas (Figure(...) "
+                         f"then FigureCanvasAgg(figure)); got {figure!r:.60}")
+    if not isinstance(axes, Axes) or axes not in figure.axes:
+        raise BpkitError(f"axes must be the Axes of this figure that holds the artists "
+                         f"(figure.add_axes(...)); got {axes!r:.60}")
+    if isinstance(artists, (str, bytes)) or not isinstance(artists, Sequence):
+        raise BpkitError(f"artists must be a list of this figure's lines and texts; "
+                         f"got {artists!r:.60}")
+    for index, artist in enumerate(artists):
+        if not isinstance(artist, Artist) or artist.get_figure(root=True) is not figure:
+            raise BpkitError(f"artists[{index}] must be a line or text drawn on this figure; "
+                             f"got {artist!r:.60}")
+
+
 def _look(artist: Artist) -> tuple[object, ...]:
     """Everything about a line or a label that ``label`` changes, to tell if it changed."""
     look = (artist.get_visible(), artist.get_zorder(), artist.get_alpha())
@@ -111,10 +131,14 @@ def png_bytes(rgba: np.ndarray) -> bytes:
     Several times faster than matplotlib's savefig (Pillow's adaptive row filters, level 6),
     at a similar size for a diagram that is mostly white.
     """
-    pixels = np.asarray(rgba, dtype=np.uint8)
-    if pixels.ndim != 3 or pixels.shape[2] != 4:
-        raise BpkitError(f"png_bytes needs RGBA pixels of shape (height, width, 4); "
-                         f"got {pixels.shape}")
+    expected = "RGBA pixels: a uint8 array of shape (height, width, 4)"
+    if not isinstance(rgba, np.ndarray) or rgba.dtype != np.uint8:
+        kind = (f"an array of {rgba.dtype}" if isinstance(rgba, np.ndarray)
+                else f"{type(rgba).__name__} {rgba!r:.40}")
+        raise BpkitError(f"png_bytes needs {expected}; got {kind}")
+    pixels = rgba
+    if pixels.ndim != 3 or pixels.shape[2] != 4 or 0 in pixels.shape:
+        raise BpkitError(f"png_bytes needs {expected}; got shape {pixels.shape}")
     height, width = pixels.shape[:2]
     rows = np.empty((height, 1 + 4 * width), dtype=np.uint8)
     rows[:, 0] = 0  # each row starts with its filter type: 0, none

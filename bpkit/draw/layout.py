@@ -9,7 +9,7 @@ labels stay apart and off the unit boxes; ``labels`` writes every text of one tr
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +18,7 @@ from bpkit.core import naming, validate
 from bpkit.core.article import CONVENTIONS
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
-from bpkit.core.trace import Link, StepTrace, Unit
+from bpkit.core.trace import Link, StepTrace, Unit, checked_trace
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ LABEL_CHARS = 9
 """Narrowest link label, in characters, that labels are placed apart for."""
 UNIT_CHARS = 9
 """Narrowest unit text, in characters, that link labels are kept clear of."""
+MAX_CHARS = 1_000
+"""Widest label, in characters, that labels are placed for."""
 
 Point = tuple[float, float]
 
@@ -59,10 +61,9 @@ class Layout:
     """
 
     def __init__(self, unit_names: Sequence[Sequence[str]], style: Style = NORMAL) -> None:
-        if len(unit_names) < 2 or any(len(layer) == 0 for layer in unit_names):
-            raise BpkitError("a diagram needs at least two layers of unit names, e.g. "
-                             "[['X0', 'X1', 'X2'], ['Z0', 'Z1', 'Z2', 'Z3'], ['D0']]")
-        self.unit_names = [list(layer) for layer in unit_names]
+        self.unit_names = checked_unit_names(unit_names)
+        if not isinstance(style, Style):
+            raise BpkitError(f"style must be a layout Style, NORMAL or LARGE; got {style!r:.40}")
         self.style = style
         self.kinds = naming.unit_kinds(self.unit_names)
         """'bias', 'input', 'hidden' or 'output' for every unit."""
@@ -116,7 +117,8 @@ class Layout:
         Widths below LABEL_CHARS and UNIT_CHARS count as those, so short numbers share one
         placement. Placements are computed once per width and remembered.
         """
-        key = (max(label_chars, LABEL_CHARS), max(unit_chars, UNIT_CHARS))
+        key = (max(_chars(label_chars, "label_chars"), LABEL_CHARS),
+               max(_chars(unit_chars, "unit_chars"), UNIT_CHARS))
         if key not in self._placements:
             places: dict[str, Point] = {}
             for bundle in self.bundles:
@@ -184,6 +186,32 @@ class Layout:
         return [float(t) for t in best]
 
 
+def checked_unit_names(unit_names: object) -> list[list[str]]:
+    """``unit_names`` as lists if they name a network's units as bpkit does, else raise."""
+    example = "[['X0', 'X1', 'X2'], ['Z0', 'Z1', 'Z2', 'Z3'], ['D0']]"
+    expected = f"a network's unit names (net.unit_names or trace.unit_names), such as {example}"
+    if not _list_of(unit_names, lambda layer: _list_of(layer, lambda name: isinstance(name, str))):
+        raise BpkitError(f"unit_names must be {expected}; got {unit_names!r:.60}")
+    names = [list(layer) for layer in unit_names]
+    if len(names) < 2 or any(len(layer) == 0 for layer in names):
+        raise BpkitError(f"a diagram needs at least two layers of unit names, e.g. {example}")
+    sizes = naming.sizes_from_names(names)
+    if min(sizes) < 1 or naming.unit_names(validate.layer_sizes(sizes)) != names:
+        raise BpkitError(f"unit_names must be {expected}; got {names!r:.60}")
+    return names
+
+
+def _list_of(value: object, item_ok: Callable[[object], bool]) -> bool:
+    """True if ``value`` is a list or tuple (not text) whose every item passes ``item_ok``."""
+    return (isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+            and all(item_ok(item) for item in value))
+
+
+def _chars(value: object, what: str) -> int:
+    """A text width in characters, from 0 to MAX_CHARS."""
+    return validate.whole_number(value, what, 0, MAX_CHARS, "characters in a label")
+
+
 def unit_positions(unit_names: Sequence[Sequence[str]]) -> dict[str, Point]:
     """Each unit's (x, y): layer index across, units stacked top to bottom, centred on 0."""
     positions = {}
@@ -232,6 +260,7 @@ class Labels:
 
 def labels(trace: StepTrace, phase: str = "forward", sample: int = 0) -> Labels:
     """What the diagram says for one phase of ``trace`` and one of its samples."""
+    checked_trace(trace)
     validate.phase(phase)
     validate.index(sample, trace.n_samples, "sample",
                    f"the trace has {trace.n_samples} sample(s)")

@@ -22,7 +22,7 @@ from bpkit.core import naming, validate
 from bpkit.core.article import XOR_X, XOR_Y
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
-from bpkit.core.network import History, Network
+from bpkit.core.network import History, Network, checked_network
 from bpkit.draw.figure import NotebookFigure
 
 PROJECTOR_STYLE = {
@@ -37,6 +37,8 @@ OUTPUT_COLOURS = "RdBu_r"
 """Blue below h = 0.5, white at 0.5, red above."""
 FLAT_OUTPUT = 0.01
 """An output varying less than this over the square is drawn as flat (no h = 0.5 line)."""
+MAX_RESOLUTION = 1_000
+"""The most points per side a decision boundary is computed on (a million outputs)."""
 
 
 def _figure(width: float = 9.0, height: float = 5.5) -> Figure:
@@ -50,11 +52,14 @@ def loss_curves(histories: Mapping[str, History], log: bool = True,
     """The loss per epoch of several runs; a diverged run ends in an X, "diverged at epoch N"."""
     if not isinstance(histories, Mapping) or not histories:
         raise BpkitError("histories must be a non-empty dict of name -> History, e.g. "
-                         "{'lr = 0.1': net.train(...)}")
+                         f"{{'lr = 0.1': net.train(...)}}; got {histories!r:.60}")
     for name, history in histories.items():
+        _checked_label(name, "each name in histories")
         if not isinstance(history, History):
             raise BpkitError(f"histories[{name!r}] must be a History (what Network.train "
                              f"returns); got {type(history).__name__}")
+    _checked_flag(log, "log", "a log-scale loss axis")
+    _checked_label(title, "title")
     top = _top(histories.values(), log)
     with mpl.rc_context(PROJECTOR_STYLE):
         fig = _figure()
@@ -80,6 +85,33 @@ def loss_curves(histories: Mapping[str, History], log: bool = True,
         ax.set_title(title)
         ax.legend(loc="best")
     return fig
+
+
+def history_curve(history: History, label: str | None = None, log: bool = True) -> Figure:
+    """The loss per epoch of one run, its curve named ``label`` (default: its learning rate).
+
+    ``History.plot`` draws with this.
+    """
+    if not isinstance(history, History):
+        raise BpkitError(f"history must be a History (what Network.train returns); got "
+                         f"{type(history).__name__} {history!r:.40}")
+    name = f"lr = {history.lr:g}" if label is None else _checked_label(label, "label")
+    return loss_curves({name: history}, log=log)
+
+
+def _checked_label(text: object, what: str) -> str:
+    """Return ``text`` if it is text (a curve's name or a title), else raise."""
+    if not isinstance(text, str):
+        raise BpkitError(f"{what} must be text, such as 'lr = 0.1'; got "
+                         f"{type(text).__name__} {text!r:.40}")
+    return text
+
+
+def _checked_flag(value: object, what: str, meaning: str) -> bool:
+    """Return ``value`` if it is True or False, else raise saying what True means."""
+    if not isinstance(value, bool):
+        raise BpkitError(f"{what} must be True ({meaning}) or False; got {value!r:.40}")
+    return value
 
 
 def _top(histories: Iterable[History], log: bool) -> float:
@@ -110,14 +142,11 @@ def _bottom(histories: Iterable[History], top: float, log: bool) -> float:
 def decision_boundary(net: Network, X: object = XOR_X, Y: object = XOR_Y,
                       resolution: int = 200, output: int = 0) -> Figure:
     """The network's output over the unit square, the h = 0.5 contour, and the points by target."""
-    if not isinstance(net, Network):
-        raise BpkitError(f"net must be a Network; got {type(net).__name__}")
-    if net.sizes[0] != 2:
+    if checked_network(net).sizes[0] != 2:
         raise BpkitError(f"the picture needs two inputs (X1, X2); this network has "
                          f"{net.sizes[0]}")
-    steps = validate.positive_int(resolution, "resolution")
-    if steps < 2:
-        raise BpkitError(f"resolution must be at least 2 points per side; got {steps}")
+    steps = validate.whole_number(resolution, "resolution", 2, MAX_RESOLUTION,
+                                  "points per side of the square")
     output = validate.index(output, net.sizes[-1], "output",
                             f"the network has {net.sizes[-1]} output unit(s)")
     inputs, targets = validate.samples(X, Y, 2, net.sizes[-1])
@@ -188,7 +217,10 @@ def hidden_units_plot(history: History, layer: int = 0) -> Figure:
     Needs snapshots: ``history = net.train(..., snapshot_every=k)``. One panel per source unit
     (X0, X1, ...); within a panel one line per hidden unit, in styles that show overlap.
     """
-    if not isinstance(history, History) or not history.snapshots:
+    if not isinstance(history, History):
+        raise BpkitError(f"history must be a History (what Network.train returns); got "
+                         f"{type(history).__name__} {history!r:.40}")
+    if not history.snapshots:
         raise BpkitError("the history has no snapshots: train with snapshot_every=k, e.g. "
                          "net.train(X, Y, lr, epochs, snapshot_every=10)")
     first = history.snapshots[0][1]

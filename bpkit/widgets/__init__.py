@@ -5,5 +5,7 @@ from bpkit.widgets.explorer import Explorer
 from bpkit.widgets.player import StepPlayer
 from bpkit.widgets.progress import train_with_progress
 from bpkit.widgets.questions import QuestionWidget
+from bpkit.widgets.rates import RateExplorer
 
-__all__ = ["Explorer", "QuestionWidget", "StepPlayer", "show", "train_with_progress"]
+__all__ = ["Explorer", "QuestionWidget", "RateExplorer", "StepPlayer", "show",
+           "train_with_progress"]

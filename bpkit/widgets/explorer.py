@@ -29,7 +29,7 @@ from bpkit.core.table import Table
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
 from bpkit.draw.diagram import NetworkDiagram
-from bpkit.widgets.view import WidgetView
+from bpkit.widgets.view import WidgetView, png_tag
 
 OUTPUT_DELTA = {"article": "δ(D0) = actual − predicted", "squared": "δ(D0) = predicted − actual"}
 """The output delta each loss of the toggle gives (``CONVENTIONS`` names the losses)."""
@@ -137,13 +137,23 @@ def trace_for(settings: Settings) -> StepTrace:
     return settings.network().step(XOR_X[rows], XOR_Y[rows], settings.lr)
 
 
+CONTROLS_BY_PHASE = {"forward": ("sample",), "deltas": ("sample", "loss"),
+                     "update": ("sample", "loss", "lr")}
+"""The controls each view shows besides the weights: only those that change what it shows (the
+forward pass depends on neither the loss nor alpha, the deltas not on alpha)."""
+
+
 class Explorer(WidgetView):
-    """Weight, learning-rate, sample and loss controls on one step of the article's network."""
+    """Weight, learning-rate, sample and loss controls on one step of the article's network.
+
+    It opens on the correct loss (``article_network("squared")``), with the article's sign one
+    click away on the loss toggle wherever the sign changes what is shown.
+    """
 
     def __init__(self, phase: str = "forward", large: bool | None = None,
                  net: Network | None = None) -> None:
         validate.phase(phase)
-        base = article_network() if net is None else explorable_network(net)
+        base = article_network("squared") if net is None else explorable_network(net)
         self.phase = phase
         self.large = lecture.large(large)
         self.start = Settings.of(base)
@@ -199,8 +209,9 @@ class Explorer(WidgetView):
                         self.loss_toggle]:
             control.observe(self._on_control, names="value")
         self.reset_button.on_click(lambda _button: self.reset())
-        controls = widgets.HBox([self.sample_picker, self.loss_toggle, self.lr_slider,
-                                 self.reset_button],
+        by_name = {"sample": self.sample_picker, "loss": self.loss_toggle, "lr": self.lr_slider}
+        shown = [by_name[name] for name in CONTROLS_BY_PHASE[self.phase]]
+        controls = widgets.HBox([*shown, self.reset_button],
                                 layout=widgets.Layout(flex_flow="row wrap"))
         weights = widgets.HBox(groups, layout=widgets.Layout(flex_flow="row wrap"))
         self.widget = widgets.VBox([controls, weights, self.image, self.readout])
@@ -300,6 +311,10 @@ class Explorer(WidgetView):
                       else "up: the step overshot the minimum (α too large)")
         return (f"<p>loss J before the step = {number(trace.loss)}, after = "
                 f"{number(trace.loss_after)} ({change})</p>{_html(trace.table('links'))}")
+
+    def static_html(self) -> str:
+        """The diagram and the numbers as they are now, without the controls."""
+        return f"{png_tag(self.image.value, f'the {self.phase} diagram')}{self.readout.value}"
 
     def __repr__(self) -> str:
         return f"Explorer(phase={self.phase!r}, sizes={list(self.settings.sizes)})"

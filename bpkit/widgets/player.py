@@ -20,7 +20,7 @@ from bpkit.core.steps import Computation, computations
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
 from bpkit.draw.diagram import NetworkDiagram
-from bpkit.widgets.view import WidgetView
+from bpkit.widgets.view import WidgetView, png_tag
 
 INTERVAL_MS = 1800
 """How long Play stays on each computation."""
@@ -112,6 +112,11 @@ class StepPlayer(WidgetView):
         self.next_button.disabled = index == total - 1
         self.diagram.label(self.trace, self.phase, self.sample, highlight=step.name)
         self.image.value = self.diagram.to_png()
+
+    def static_html(self) -> str:
+        """The computation shown now: counter, formulas and diagram, without the buttons."""
+        return (f"<p>{self.counter.value}</p>{self.formula.value}"
+                f"{png_tag(self.image.value, f'{self.current.name} highlighted')}")
 
     def __repr__(self) -> str:
         return (f"StepPlayer(phase={self.phase!r}, sample={self.sample}, "

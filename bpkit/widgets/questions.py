@@ -66,5 +66,11 @@ class QuestionWidget(WidgetView):
         self.solution_area.value = self.question.solution
         return self.question.solution
 
+    def static_html(self) -> str:
+        """The question's text; the answer box, hints and solution need the kernel."""
+        hints = len(self.question.hints)
+        return (f"<div>{self.question.prompt}</div><p>Answer box, Check, {hints} hint"
+                f"{'s' if hints != 1 else ''} and Show solution appear here.</p>")
+
     def __repr__(self) -> str:
         return f"QuestionWidget(answer hidden, {len(self.question.hints)} hints)"

@@ -15,13 +15,16 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
+from bpkit.core import functions, validate
 from bpkit.core.errors import BpkitError
-from bpkit.core.functions import ACTIVATIONS, LOSSES
 from bpkit.core.network import Network
 from bpkit.core.steps import Computation, aligned
 from bpkit.core.symbolic import SymbolicNetwork
 from bpkit.core.table import Table
-from bpkit.core.trace import StepTrace
+from bpkit.core.trace import StepTrace, checked_trace
+
+EQUATION_KINDS = ("weighted sum", "activation", "delta", "shortcut", "gradient")
+"""The families of formulas ``equations`` shows."""
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
@@ -56,6 +59,9 @@ def source(obj: object) -> SourceCode:
 
 def math(*lines: str) -> Math:
     """Several LaTeX lines typeset as one aligned block, aligned at each line's first = or :=."""
+    if not lines or not all(isinstance(line, str) for line in lines):
+        raise BpkitError(f"math takes one or more lines of LaTeX text, such as "
+                         f"show.math('a = 1', 'b = 2'); got {lines!r:.60}")
     aligned = [line if "&" in line else re.sub(r" (:?=) ", r" &\1 ", line, count=1)
                for line in lines]
     return Math(r"\begin{aligned}" + r" \\ ".join(aligned) + r"\end{aligned}")
@@ -63,11 +69,26 @@ def math(*lines: str) -> Math:
 
 def computations(steps: Sequence[Computation], formulas: bool = True) -> Math:
     """Computations of a step typeset as one block: each formula (optional), then its numbers."""
-    return Math(aligned(list(steps), formulas))
+    return Math(aligned(steps, formulas))
 
 
-def dataset(X: np.ndarray, Y: np.ndarray) -> Table:
+def _data(X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
+    """A training set checked as bpkit checks one: X of shape (n, inputs), Y with n targets."""
+    inputs = validate.real_array(X, "X (the inputs)")
+    if inputs.ndim != 2 or inputs.shape[1] == 0:
+        raise BpkitError(f"X (the inputs) must be a batch of shape (n, inputs) with one input "
+                         f"or more, such as XOR_X; got shape {inputs.shape}")
+    targets = validate.real_array(Y, "Y (the targets)")
+    outputs = targets.shape[1] if targets.ndim == 2 else 1
+    if outputs == 0:
+        raise BpkitError(f"Y (the targets) must have one target or more per sample, such as "
+                         f"XOR_Y; got shape {targets.shape}")
+    return validate.samples(inputs, targets, inputs.shape[1], outputs)
+
+
+def dataset(X: object, Y: object) -> Table:
     """The training set as a table: one row per sample, inputs X1, X2, ... and target y."""
+    X, Y = _data(X, Y)
     header = [f"X{i + 1}" for i in range(X.shape[1])] + ["y" if Y.shape[1] == 1 else "Y"]
     rows = [[*map(float, x), *map(float, y)] for x, y in zip(X, Y)]
     return table(["sample", *header], [[i, *row] for i, row in enumerate(rows)])
@@ -77,13 +98,16 @@ def weights(source: Network | StepTrace) -> Table:
     """Every weight by link name; for a step trace also its gradient and new value."""
     if isinstance(source, StepTrace):
         return source.table("links")
+    if not isinstance(source, Network):
+        raise BpkitError(f"source must be a Network (its weights) or a StepTrace (each weight's "
+                         f"gradient and update); got {type(source).__name__} {source!r:.40}")
     links = [name for layer in source.link_names for row in layer for name in row]
     return table(["link", "weight"], [[name, source.weight(name)] for name in links])
 
 
 def units(trace: StepTrace) -> Table:
     """Every unit's weighted sum a, activation z and delta, for each sample of a step."""
-    return trace.table("units")
+    return checked_trace(trace).table("units")
 
 
 def equations(sym: SymbolicNetwork, kind: str) -> Math:
@@ -92,6 +116,13 @@ def equations(sym: SymbolicNetwork, kind: str) -> Math:
     ``kind``: 'weighted sum', 'activation', 'delta' (as sympy derives it), 'shortcut' or
     'gradient'.
     """
+    if not isinstance(sym, SymbolicNetwork):
+        raise BpkitError(f"sym must be a SymbolicNetwork, such as net.symbolic() or "
+                         f"derive((2, 3, 1), ('identity', 'identity'), 'squared'); got "
+                         f"{type(sym).__name__} {sym!r:.40}")
+    if not isinstance(kind, str) or kind not in EQUATION_KINDS:
+        raise BpkitError(f"unknown kind of equation {kind!r:.40}: expected one of "
+                         f"{', '.join(map(repr, EQUATION_KINDS))}")
     lhs = {"weighted sum": sym.a, "activation": sym.z, "delta": sym.delta, "shortcut": sym.delta}
     exprs = {"weighted sum": sym.weighted_sum, "activation": sym.activation,
              "delta": sym.deltas, "shortcut": sym.shortcut, "gradient": sym.gradients}[kind]
@@ -107,13 +138,13 @@ def equations(sym: SymbolicNetwork, kind: str) -> Math:
 
 def activation(name: str) -> Math:
     """An activation's formula and the derivative sympy derives from it."""
-    act = ACTIVATIONS[name]
+    act = functions.activation(name)
     return math(f"f(a) = {sp.latex(act.formula)}", f"f'(a) = {sp.latex(act.derivative)}")
 
 
 def loss(name: str) -> Math:
     """A loss J(h, y) and the factor d(objective)/dh its output delta starts from."""
-    chosen = LOSSES[name]
+    chosen = functions.loss(name)
     return math(f"J(h, y) = {sp.latex(chosen.formula)}",
                 rf"\text{{output delta factor}} = {sp.latex(chosen.output_gradient)}")
 

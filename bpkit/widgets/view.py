@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+import base64
+
 import ipywidgets as widgets
+
+RUN_CUE = ("A picture of where the controls start: run the notebook (Run ▸ Run All Cells) "
+           "to use them.")
+"""Under every static picture of a widget: what to do to make it live."""
 
 
 class WidgetView:
-    """Displays as its ``widget``; plain-text views get the object's own short, stable repr."""
+    """Displays as its ``widget`` where a kernel runs, and as a static picture where none does.
+
+    Plain-text views get the object's own short, stable repr. Where no kernel runs (GitHub,
+    ``nbconvert --to html``, JupyterLab before Run All) there is no live widget to show, so the
+    display also carries ``static_html()``: the same content, drawn once, with ``RUN_CUE``.
+    """
 
     widget: widgets.Widget
+    cue: str = RUN_CUE
+    """The line under the static picture."""
+
+    def static_html(self) -> str:
+        """The widget's content as plain HTML: what a reader sees without a kernel."""
+        raise NotImplementedError
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object] | None:
-        """The widget's display data, with ``repr(self)`` as its text (what nbval compares)."""
+        """The widget's display data, plus ``repr(self)`` as text and a static HTML picture."""
         bundle = self.widget._repr_mimebundle_(**kwargs)
         if bundle is not None:
             bundle["text/plain"] = repr(self)
+            bundle["text/html"] = (f'<div class="bpkit-static">{self.static_html()}'
+                                   f"<p><em>{self.cue}</em></p></div>")
         return bundle
+
+
+def png_tag(png: bytes, alt: str) -> str:
+    """An <img> with the PNG inside it (a data URL), for a static picture."""
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'

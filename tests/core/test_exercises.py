@@ -323,6 +323,9 @@ def test_tanh_setting_question():
     ({"answer": 10**400}, "too large for a float"),
     ({"hints": "think"}, "hints must be a list of texts"),
     ({"hints": [1]}, "hints must be a list of texts"),
+    ({"hints": None}, "hints must be a list of texts"),
+    ({"hints": {}}, "hints must be a list of texts"),
+    ({"hints": 3}, "hints must be a list of texts"),
     ({"prompt": None}, "prompt and solution must be text"),
     ({"tolerance": 0}, "the tolerance must be a positive finite number"),
 ])
@@ -330,3 +333,109 @@ def test_a_question_that_could_not_be_checked_is_refused_when_it_is_made(kwargs,
     arguments = {"prompt": "What is 7/5?", "answer": 1.4, **kwargs}
     with pytest.raises(BpkitError, match=re.escape(fragment)):
         Question(**arguments)
+
+
+@pytest.mark.parametrize("value", ["1.4", None, math.nan, 10**400, [1.4]])
+def test_is_close_refuses_what_is_not_one_finite_number(value):
+    with pytest.raises(BpkitError, match="the value to compare with the answer must be"):
+        Question("What is 7/5?", 1.4).is_close(value)
+
+
+# ----- refused input: the setting, units, seeds and names ----------------------------------------
+@pytest.mark.parametrize("build", [forward_question, delta_question, new_weight_question,
+                                   prediction_question])
+@pytest.mark.parametrize("setting", [None, 3, "seed", changed_setting().net])
+def test_every_builder_says_what_a_setting_is(build, setting):
+    with pytest.raises(BpkitError, match=re.escape(
+            "setting must be a Setting, such as random_setting(seed)")):
+        build(setting)
+
+
+@pytest.mark.parametrize("build", [forward_question, delta_question])
+@pytest.mark.parametrize(("unit", "fragment"), [
+    (None, "unit must be a unit name such as 'Z1': one of Z1, Z2, Z3, D0; got None"),
+    (["Z1"], "unit must be a unit name"),
+    ({}, "unit must be a unit name"),
+    ("Q7", "there is no unit named 'Q7': ask about one of Z1, Z2, Z3, D0"),
+    ("X1", "'X1' is an input unit, which has no weighted sum or delta"),
+    ("Z0", "'Z0' is a bias unit, which has no weighted sum or delta"),
+])
+def test_a_unit_without_a_weighted_sum_is_refused_naming_the_ones_with_one(build, unit,
+                                                                          fragment):
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        build(changed_setting(), unit)
+
+
+@pytest.mark.parametrize("link", [None, 1, ["w(X0->Z1)"]])
+def test_a_link_that_is_not_text_is_refused(link):
+    with pytest.raises(BpkitError, match="not a link name"):
+        new_weight_question(changed_setting(), link)
+
+
+def test_a_link_in_either_spelling_gives_the_same_question():
+    assert (new_weight_question(changed_setting(), "X0->Z1")
+            == new_weight_question(changed_setting(), "w(X0->Z1)"))
+
+
+@pytest.mark.parametrize("make", [random_question, random_setting])
+@pytest.mark.parametrize("seed", [True, -1, 1.5, "3", None, [3], b"3"])
+def test_a_seed_must_be_a_whole_number_of_at_least_0(make, seed):
+    with pytest.raises(BpkitError, match="seed must be a whole number of at least 0"):
+        make(seed)
+
+
+@pytest.mark.parametrize("make", [random_question, random_setting])
+def test_any_whole_seed_of_at_least_0_works(make):
+    assert make(0) is not None
+    assert make(10**30) is not None
+
+
+@pytest.mark.parametrize("kind", [[], ["forward"], {}, 1, "essay"])
+def test_an_unknown_question_kind_lists_the_kinds(kind):
+    with pytest.raises(BpkitError, match="expected one of 'forward', 'delta', 'new weight', "
+                                         "'prediction', or None"):
+        random_question(0, kind)
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"loss": "logistic"}, "loss (the output delta's sign convention) must be one of "
+                           "'article', 'squared'; got 'logistic'"),
+    ({"loss": None}, "loss (the output delta's sign convention) must be one of"),
+    ({"activation": ["tanh"]}, "activation (the hidden units' f) must be one of 'identity', "
+                               "'sigmoid', 'tanh', 'relu'; got ['tanh']"),
+    ({"activation": "softmax"}, "activation (the hidden units' f) must be one of"),
+])
+def test_random_setting_names_its_losses_and_activations(kwargs, fragment):
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        random_setting(0, **kwargs)
+
+
+def test_random_setting_takes_the_articles_sign_and_any_activation():
+    assert random_setting(0, loss="article", activation="relu").net.activations == (
+        "relu", "identity")
+
+
+# ----- a Setting made by hand ---------------------------------------------------------------------
+def test_a_setting_reads_one_sample_given_as_lists():
+    setting = Setting(changed_setting().net, [1, 1], 0, 0.2)
+    assert setting.x.shape == (1, 2) and setting.y.shape == (1, 1)
+    assert forward_question(setting) == forward_question(changed_setting())
+
+
+@pytest.mark.parametrize(("field", "value", "fragment"), [
+    ("net", None, "net must be a bpkit Network"),
+    ("net", "article", "net must be a bpkit Network"),
+    ("x", [1, 1, 1], "a Setting's x (one sample's inputs) has shape (3,)"),
+    ("x", XOR_X, "a Setting holds one sample: x of 2 number(s) and y of 1; got 4 input"),
+    ("x", [math.nan, 1], "a Setting's x (one sample's inputs) contains NaN"),
+    ("x", "1 1", "a Setting's x (one sample's inputs) must be numbers, not text"),
+    ("y", None, "a Setting's y (its target) has a missing value (None)"),
+    ("y", [1, 0], "a Setting holds one sample"),
+    ("lr", 0, "a Setting's lr must be a positive finite number; got 0"),
+    ("lr", True, "a Setting's lr must be a positive finite number; got True"),
+])
+def test_a_setting_that_no_question_could_use_is_refused_when_it_is_made(field, value,
+                                                                         fragment):
+    arguments = {"net": changed_setting().net, "x": [1, 1], "y": [0], "lr": 0.2, field: value}
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        Setting(**arguments)

@@ -349,6 +349,7 @@ def test_train_at_rates_trains_a_fresh_network_per_rate():
     (article_network, [0.1, 0], "lrs[1]"),
     (article_network, [0.1, "fast"], "lrs[1]"),
     (lambda: "net", [0.1], "net must be a bpkit Network"),
+    ("not callable", [0.1], "make_net must be a function that returns a new Network"),
 ])
 def test_train_at_rates_refuses_bad_input(make_net, lrs, fragment):
     with pytest.raises(BpkitError, match=re.escape(fragment)):
@@ -696,3 +697,29 @@ def test_a_huge_weight_that_makes_a_step_overflow_is_named_as_well_as_the_rate()
     with pytest.raises(BpkitError) as caught:
         net.step(XOR_X, XOR_Y, 0.1)
     assert "smaller lr" in str(caught.value) and "largest |w| is 1e+50" in str(caught.value)
+
+
+@pytest.mark.parametrize(("z0", "targets"), [
+    (XOR_X, XOR_Y),                                  # the inputs without X0
+    ("with_bias", XOR_Y[:, 0]),                      # targets (4,) would broadcast to (4, 4)
+    ("with_bias", XOR_Y[:3]),
+    ([[1.0, 0.0, 0.0]], [[0.0]]),                    # lists, not arrays
+    (None, XOR_Y),
+])
+def test_backprop_called_directly_names_a_wrong_shape(z0, targets):
+    net = article_network("squared")
+    z0 = with_bias(XOR_X) if isinstance(z0, str) else z0
+    with pytest.raises(BpkitError, match=r"backprop take[s]? (z0 of shape \(n, 3\).*with_bias\(X"
+                                         r"\)|targets of shape \(\d, 1\))"):
+        net.backprop(z0, targets)
+
+
+def test_forward_called_with_weights_of_another_network_is_refused():
+    with pytest.raises(BpkitError, match=r"weights shaped like Network\.weights"):
+        article_network().forward(with_bias(XOR_X), Network([2, 4, 1]).weights)
+
+
+@pytest.mark.parametrize("inputs", ["x", [[None, 1]], [1, 0], 10**400])
+def test_with_bias_refuses_what_is_not_a_batch_of_numbers(inputs):
+    with pytest.raises(BpkitError, match="inputs"):
+        with_bias(inputs)

@@ -338,3 +338,75 @@ def test_bad_name_and_kind():
         steps.explain(trace, "forward", "Z1", kind="delta")
     with pytest.raises(BpkitError, match="no computations"):
         steps.aligned([])
+
+
+TRACE_EXPECTED = ("trace must be a StepTrace, the result of net.step(...) or "
+                  "net.preview_step(...)")
+
+
+@pytest.mark.parametrize("trace", [None, "trace", 1.5, [], {}, Network([2, 3, 1])])
+def test_computations_and_explain_say_what_a_trace_is(trace):
+    with pytest.raises(BpkitError, match=re.escape(TRACE_EXPECTED)):
+        steps.computations(trace, "forward")
+    with pytest.raises(BpkitError, match=re.escape(TRACE_EXPECTED)):
+        steps.explain(trace, "deltas", "Z1")
+
+
+@pytest.mark.parametrize("name", [None, 1, ["Z1"], {}, np.array([1.0])])
+def test_explain_names_what_a_name_is(name):
+    with pytest.raises(BpkitError, match=re.escape(
+            "name must be a unit such as 'Z1' or a link such as 'w(X0->Z1)'")):
+        steps.explain(article_trace("squared"), "deltas", name)
+
+
+def test_explain_lists_the_names_of_the_phase():
+    with pytest.raises(BpkitError, match=re.escape(
+            "no computation for 'w(X0->D0)' in the update phase: names are w(X0->Z1)")):
+        steps.explain(article_trace("squared"), "update", "X0->D0")
+
+
+def test_explain_takes_a_link_in_either_spelling():
+    trace = article_trace("squared")
+    assert (steps.explain(trace, "update", "X0->Z1", kind="gradient")
+            == steps.explain(trace, "update", "w(X0->Z1)", kind="gradient"))
+
+
+@pytest.mark.parametrize("kind", [[], ["delta"], {}, 1, np.array([1.0])])
+def test_explain_refuses_a_kind_that_is_not_a_name(kind):
+    with pytest.raises(BpkitError, match=r"unknown kind .*expected one of weighted sum, "
+                                         r"activation, delta, gradient, update, or None"):
+        steps.explain(article_trace("squared"), "deltas", "Z1", kind=kind)
+
+
+@pytest.mark.parametrize(("given", "fragment"), [
+    (None, "steps must be a non-empty list of computations, such as "
+           "steps.computations(trace, 'forward'); got None"),
+    ("forward", "steps must be a non-empty list of computations"),
+    (3, "steps must be a non-empty list of computations"),
+    ({}, "steps must be a non-empty list of computations"),
+    ([1], "steps[0] must be a Computation (from steps.computations or steps.explain); got int"),
+    ([[None]], "steps[0] must be a Computation"),
+])
+def test_aligned_says_what_it_typesets(given, fragment):
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        steps.aligned(given)
+
+
+def test_aligned_takes_any_iterable_of_computations():
+    found = steps.computations(article_trace("squared"), "forward")
+    assert steps.aligned(c for c in found) == steps.aligned(found)
+    assert steps.aligned(tuple(found), False) == steps.aligned(found, formulas=False)
+
+
+@pytest.mark.parametrize("formulas", [None, 1, 0, "no", []])
+def test_aligned_formulas_is_true_or_false(formulas):
+    found = steps.computations(article_trace("squared"), "forward")
+    with pytest.raises(BpkitError, match=re.escape(
+            "formulas must be True (each formula, then its numbers) or False (the numbers only)")):
+        steps.aligned(found, formulas)
+
+
+@pytest.mark.parametrize("value", [None, "4", math.nan, math.inf, 10**400, 1j, True])
+def test_latex_result_takes_one_finite_number(value):
+    with pytest.raises(BpkitError, match="the value to write must be a finite number"):
+        steps.latex_result(value)

@@ -1,5 +1,8 @@
 """The sympy side: formulas derived once, equal to the numeric network's numbers."""
 
+import math
+import re
+
 import numpy as np
 import pytest
 import reference
@@ -13,6 +16,7 @@ from bpkit import (
     XOR_Y,
     BpkitError,
     Network,
+    SymbolicNetwork,
     article_network,
     derive,
 )
@@ -202,3 +206,138 @@ def test_seed_net_formulas_use_the_articles_names():
 def test_derivation_is_cached_per_layout():
     assert article_network().symbolic() is article_network().symbolic()
     assert article_network("squared").symbolic() is not article_network("article").symbolic()
+
+
+# ----- refused input ------------------------------------------------------------------------------
+def test_derive_takes_lists_or_tuples_and_caches_one_network_per_layout():
+    from_lists = derive([2, 3, 1], ["identity", "identity"], "squared")
+    assert from_lists is derive((2, 3, 1), ("identity", "identity"), "squared")
+    assert from_lists.sizes == (2, 3, 1)
+    assert from_lists is article_network("squared").symbolic()
+
+
+@pytest.mark.parametrize("make", [derive, SymbolicNetwork])
+@pytest.mark.parametrize(("sizes", "activations", "loss", "fragment"), [
+    ("231", ("identity", "identity"), "squared", "sizes must be a list of layer sizes"),
+    ([2, 0, 1], ("identity", "identity"), "squared", "sizes[1] (a layer size) must be"),
+    ([2, 1.5, 1], ("identity", "identity"), "squared", "sizes[1] (a layer size) must be"),
+    ([2], ("identity",), "squared", "needs an input and an output layer"),
+    ([2, 3, 1], "identity", "squared",
+     "activations must be a list of 2 activation name(s), one per layer after the input "
+     "(hidden layers, then the output), such as ('identity', 'identity'); got 'identity'"),
+    ([2, 3, 1], None, "squared", "activations must be a list of 2 activation name(s)"),
+    ([2, 3, 1], ["tanh"], "squared",
+     "activations lists 1 name(s), but sizes [2, 3, 1] have 2 layer(s) after the input"),
+    ([2, 3, 1], [], "squared", "activations lists 0 name(s)"),
+    ([2, 3, 1], ["tanh", "softmax"], "squared", "unknown activation 'softmax'"),
+    ([2, 3, 1], [["tanh"], "identity"], "squared", "unknown activation ['tanh']"),
+    ([2, 3, 1], ["tanh", "identity"], ["squared"], "unknown loss ['squared']"),
+    ([2, 3, 1], ["tanh", "identity"], "cubed", "unknown loss 'cubed'"),
+])
+def test_a_layout_that_cannot_be_derived_is_refused(make, sizes, activations, loss, fragment):
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        make(sizes, activations, loss)
+
+
+@pytest.mark.parametrize("unit", ["Q1", None, ["Z1"], {}, np.array([1.0])])
+def test_layer_of_names_every_unit(unit):
+    with pytest.raises(BpkitError, match="in this network: its units are X0, X1, X2, Z0"):
+        article_network().symbolic().layer_of(unit)
+
+
+@pytest.mark.parametrize("method", ["shortcut_terms", "shortcut_matches", "full_delta",
+                                    "delta_proved"])
+@pytest.mark.parametrize("unit", ["X1", "Z0", "Q", None, [1], {}])
+def test_every_method_about_a_delta_names_the_units_with_one(method, unit):
+    sym = article_network().symbolic()
+    with pytest.raises(BpkitError, match="has no delta: units with one are Z1, Z2, Z3, D0"):
+        getattr(sym, method)(unit)
+
+
+def test_full_gradient_takes_a_link_in_either_spelling_and_lists_the_links():
+    sym = article_network().symbolic()
+    assert sym.full_gradient("X0->Z1") == sym.full_gradient("w(X0->Z1)")
+    with pytest.raises(BpkitError, match=re.escape("no link named 'w(X0->D0)' in this network: "
+                                                   "links are w(X0->Z1), w(X1->Z1)")):
+        sym.full_gradient("X0->D0")
+    with pytest.raises(BpkitError, match="not a link name"):
+        sym.full_gradient(["w(X0->Z1)"])
+
+
+@pytest.mark.parametrize("layer", [0, 3, -1, 1.0, True, "1", [1]])
+def test_objective_in_layer_takes_a_layer_with_weighted_sums(layer):
+    with pytest.raises(BpkitError, match=re.escape(
+            "layer must be a whole number from 1 to 2 (the layers with weighted sums; "
+            "layer 0 is the inputs)")):
+        article_network().symbolic().objective_in_layer(layer)
+
+
+def test_objective_in_layer_is_still_remembered():
+    sym = article_network().symbolic()
+    assert sym.objective_in_layer(1) is sym.objective_in_layer(1)
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"weights": None}, "weights must be a list of 2 arrays with shapes [(3, 3), (1, 4)], "
+                        "as Network.weights; got None"),
+    ({"weights": [np.ones((3, 3))]}, "weights must be a list of 2 arrays"),
+    ({"weights": [np.ones((3, 3)), np.ones((4, 1))]},
+     "weights[1] must have shape (1, 4) (units in the next layer, units in this one + bias); "
+     "got (4, 1)"),
+    ({"weights": [np.ones((3, 3)), [[1, 1, "1", 1]]]}, "weights[1] must be real numbers"),
+    ({"weights": [np.ones((3, 3)), [[1, 1, math.inf, 1]]]}, "weights[1] contains an infinite"),
+    ({"x": None}, "X (the inputs) has a missing value (None)"),
+    ({"x": [0, 1, 1]}, "X (the inputs) has shape (3,)"),
+    ({"x": [0, math.nan]}, "X (the inputs) contains NaN"),
+    ({"x": XOR_X, "y": XOR_Y}, "values takes one sample: x of 2 number(s) and y of 1; got 4"),
+    ({"y": "1"}, "Y (the targets) must be numbers, not text"),
+    ({"y": 10**400}, "Y (the targets) holds an integer too large for a float"),
+    ({"y": 1j}, "Y (the targets) must be real numbers, not complex numbers"),
+    ({"y": [0, 1]}, "X has 1 sample(s) but Y has 2"),
+])
+def test_values_refuse_numbers_that_are_not_one_sample_of_this_layout(kwargs, fragment):
+    net = article_network("squared")
+    arguments = {"weights": net.weights, "x": [0, 1], "y": 1, **kwargs}
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        net.symbolic().values(**arguments)
+
+
+def test_values_take_the_sample_as_lists_arrays_or_a_bare_target():
+    net = article_network("squared")
+    sym = net.symbolic()
+    weights = [w.tolist() for w in net.weights]
+    assert sym.values(weights, [0, 1], 1) == sym.values(net.weights, np.array([[0, 1]]), [[1]])
+
+
+def test_values_without_a_finite_real_value_are_refused():
+    sym = derive((1, 1), ("identity",), "logistic")  # delta = 1 / (1 - h) - 0 / h at h = 1
+    with pytest.raises(BpkitError, match="the delta of D0 has no finite real value at these "
+                                         "numbers"):
+        sym.values([np.array([[0.5, 0.5]])], [1], 0)
+
+
+@pytest.mark.parametrize("trace", [None, "trace", Network([2, 3, 1]), {}])
+def test_symbol_values_say_what_a_trace_is(trace):
+    with pytest.raises(BpkitError, match=re.escape(
+            "trace must be a StepTrace, the result of net.step(...) or net.preview_step(...)")):
+        article_network().symbolic().symbol_values(trace)
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"weights": "ones"}, "weights must be a list of 2 arrays"),
+    ({"X": [[0, 0, 0]]}, "X (the inputs) has shape (1, 3)"),
+    ({"Y": [0, 1]}, "X has 4 sample(s) but Y has 2"),
+    ({"Y": [[None]] * 4}, "Y (the targets) has a missing value (None)"),
+])
+def test_full_gradients_refuse_what_backprop_refuses(kwargs, fragment):
+    net = article_network("squared")
+    arguments = {"weights": net.weights, "X": XOR_X, "Y": XOR_Y, **kwargs}
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        net.symbolic().full_gradients(**arguments)
+
+
+@pytest.mark.parametrize("expr", ["delta_Z1", 1.5, None, ["a"]])
+def test_latex_takes_a_sympy_expression(expr):
+    with pytest.raises(BpkitError, match=re.escape(
+            "expr must be a sympy expression, such as sym.deltas['Z1']")):
+        article_network().symbolic().latex(expr)

@@ -188,3 +188,15 @@ def test_general_names_for_other_sizes():
     assert deep.unit_names == reference.names((2, 2, 2, 2))
     assert Network([2, 2, 2]).link_names[1][1] == [
         naming.link_name(source, "D1") for source in reference.names((2, 2, 2))[1]]
+
+
+@pytest.mark.parametrize("kind", [None, ["units"], {}, 1, np.array([1.0]), b"units"])
+def test_a_table_kind_that_is_not_a_name_is_refused(trace, kind):
+    with pytest.raises(BpkitError, match="expected 'units' or 'links'"):
+        trace.table(kind)
+
+
+@pytest.mark.parametrize("large", ["yes", 1, [], np.array([True])])
+def test_draw_refuses_a_size_that_is_not_true_false_or_none(trace, large):
+    with pytest.raises(BpkitError, match="large must be True, False or None"):
+        trace.draw("forward", large=large)

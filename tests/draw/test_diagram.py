@@ -1,6 +1,7 @@
 """The network diagram: the layout's texts per phase, updates in place, no pyplot, legible."""
 
 import itertools
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -242,3 +243,64 @@ def test_draw_returns_a_notebook_figure_outside_pyplot_for_one_phase():
     assert all(large > draw(trace, "update", large=False).get_size_inches())
     deltas = [t.get_text() for t in trace.draw("deltas").axes[0].texts]
     assert layout.labels(trace, "deltas").title in deltas
+
+
+# ----- refused input ------------------------------------------------------------------------------
+TRACE_EXPECTED = ("trace must be a StepTrace, the result of net.step(...) or "
+                  "net.preview_step(...)")
+
+
+@pytest.mark.parametrize("trace", [None, "trace", 1.5, [], {}, article_network()])
+def test_draw_says_what_a_trace_is(trace):
+    with pytest.raises(BpkitError, match=re.escape(TRACE_EXPECTED)):
+        draw(trace)
+
+
+@pytest.mark.parametrize("trace", [None, "trace", [], article_network()])
+def test_label_says_what_a_trace_and_changes_nothing(trace):
+    diagram = NetworkDiagram(article_step().unit_names)
+    diagram.label(article_step(), "deltas", highlight="Z1")
+    before = shown(diagram)
+    with pytest.raises(BpkitError, match=re.escape(TRACE_EXPECTED)):
+        diagram.label(trace, "forward")
+    assert shown(diagram) == before
+    assert (diagram.phase, diagram.highlighted) == ("deltas", "Z1")
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"phase": "backward"}, "unknown phase 'backward'"),
+    ({"phase": ["forward"]}, "unknown phase ['forward']"),
+    ({"sample": 1}, "sample must be a whole number from 0 to 0"),
+    ({"sample": None}, "sample must be a whole number from 0 to 0"),
+    ({"highlight": ["Z1"]}, "nothing named ['Z1'] to highlight"),
+    ({"highlight": "Q1"}, "nothing named 'Q1' to highlight"),
+])
+def test_a_refused_label_leaves_the_diagram_as_it_was(kwargs, fragment):
+    diagram = NetworkDiagram(article_step().unit_names)
+    diagram.label(article_step(), "update")
+    before = shown(diagram)
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        diagram.label(article_step(), **{"phase": "forward", **kwargs})
+    assert shown(diagram) == before and diagram.phase == "update"
+
+
+@pytest.mark.parametrize("names", ["abc", 3, None, [["X0", "X1"], "D0"], [[1, 2], [3]],
+                                   [["a", "b"], ["c"]], [["X0", "X1"], ["Z0"], ["D0"]]])
+def test_a_diagram_needs_a_networks_unit_names(names):
+    with pytest.raises(BpkitError, match=re.escape(
+            "unit_names must be a network's unit names (net.unit_names or trace.unit_names)")):
+        NetworkDiagram(names)
+
+
+@pytest.mark.parametrize("large", ["yes", 1, 0, [], np.array([True])])
+def test_a_diagram_is_large_or_normal_or_left_to_lecture_mode(large):
+    with pytest.raises(BpkitError, match="large must be True, False or None"):
+        NetworkDiagram(article_step().unit_names, large=large)
+
+
+def test_a_diagram_left_to_lecture_mode_follows_it(monkeypatch):
+    names = article_step().unit_names
+    monkeypatch.setenv("BPKIT_LECTURE", "1")
+    assert NetworkDiagram(names, large=None).large
+    monkeypatch.setenv("BPKIT_LECTURE", "0")
+    assert not NetworkDiagram(names, large=None).large

@@ -1,6 +1,7 @@
 """Fast redraws and the PNG encoder: same pixels as a full redraw, a valid PNG, nothing hidden."""
 
 import io
+import re
 import zlib
 
 import matplotlib as mpl
@@ -52,10 +53,46 @@ def test_png_bytes_chunks_carry_correct_checksums():
     assert kinds == [b"IHDR", b"IDAT", b"IEND"]
 
 
-@pytest.mark.parametrize("shape", [(4, 4), (4, 4, 3), (2, 2, 2, 4)])
+@pytest.mark.parametrize("shape", [(4, 4), (4, 4, 3), (2, 2, 2, 4), (0, 3, 4)])
 def test_png_bytes_refuses_anything_but_rgba(shape):
-    with pytest.raises(BpkitError, match="RGBA"):
+    with pytest.raises(BpkitError, match=r"RGBA pixels: a uint8 array of shape \(height, "):
         png_bytes(np.zeros(shape, dtype=np.uint8))
+
+
+@pytest.mark.parametrize(("pixels", "kind"), [
+    (np.zeros((2, 2, 4)), "an array of float64"),
+    (np.full((2, 2, 4), 300), "an array of int64"),
+    ([[[0, 0, 0, 255]]], "list"),
+    (None, "NoneType"),
+    ("pixels", "str"),
+])
+def test_png_bytes_takes_only_uint8_pixels(pixels, kind):
+    with pytest.raises(BpkitError, match=f"got {kind}"):
+        png_bytes(pixels)
+
+
+def small_figure():
+    figure = Figure(figsize=(3, 2), dpi=50)
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0, 0, 1, 1))
+    return figure, axes, [axes.text(0.2, 0.8, "0")]
+
+
+@pytest.mark.parametrize(("part", "value", "fragment"), [
+    ("figure", None, "figure must be a matplotlib Figure with an Agg canvas"),
+    ("figure", Figure(), "figure must be a matplotlib Figure with an Agg canvas"),
+    ("axes", None, "axes must be the Axes of this figure that holds the artists"),
+    ("axes", small_figure()[1], "axes must be the Axes of this figure"),
+    ("artists", None, "artists must be a list of this figure's lines and texts"),
+    ("artists", "text", "artists must be a list of this figure's lines and texts"),
+    ("artists", [1], "artists[0] must be a line or text drawn on this figure"),
+    ("artists", small_figure()[2], "artists[0] must be a line or text drawn on this figure"),
+])
+def test_frames_say_which_part_they_cannot_redraw(part, value, fragment):
+    figure, axes, artists = small_figure()
+    parts = {"figure": figure, "axes": axes, "artists": artists, part: value}
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        Frames(**parts)
 
 
 # ----- Frames on a plain figure -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import ast
 import itertools
+import re
 import subprocess
 import sys
 
@@ -235,3 +236,39 @@ def test_an_unknown_phase_or_sample_is_refused():
         layout.labels(trace, "forward", sample=1)
     with pytest.raises(BpkitError, match="sample"):
         layout.labels(trace, "forward", sample=True)
+
+
+# ----- refused input ------------------------------------------------------------------------------
+def test_unit_names_of_any_network_make_a_layout():
+    for sizes in [(1, 1), (2, 3, 1), (2, 2, 3, 2)]:
+        assert Layout(naming.unit_names(sizes)).unit_names == naming.unit_names(sizes)
+    assert Layout(tuple(tuple(layer) for layer in ARTICLE_NAMES)).unit_names == ARTICLE_NAMES
+
+
+@pytest.mark.parametrize("names", ["XZD", b"x", 1.5, None, {}, [["X0", "X1"], "D0"],
+                                   [["X0", "X1"], [None]], [["X0", "X1"], ["D1"]],
+                                   [["X0", "X1", "X2"], ["Z1", "Z2"], ["D0"]]])
+def test_a_layout_needs_a_networks_unit_names(names):
+    with pytest.raises(BpkitError, match=re.escape("unit_names must be a network's unit names")):
+        Layout(names)
+
+
+@pytest.mark.parametrize("style", [None, "large", 1.3, {"scale": 1}])
+def test_a_layout_style_is_normal_or_large(style):
+    with pytest.raises(BpkitError, match="style must be a layout Style, NORMAL or LARGE"):
+        Layout(ARTICLE_NAMES, style)
+
+
+@pytest.mark.parametrize("chars", [-1, 1.5, True, "12", None, 10**400, 1001])
+def test_label_widths_are_whole_numbers_of_characters(chars):
+    lay = Layout(ARTICLE_NAMES)
+    with pytest.raises(BpkitError, match="label_chars must be a whole number from 0 to 1,000"):
+        lay.label_positions(chars)
+    with pytest.raises(BpkitError, match="unit_chars must be a whole number from 0 to 1,000"):
+        lay.label_positions(12, chars)
+
+
+@pytest.mark.parametrize("trace", [None, "trace", Network([2, 3, 1])])
+def test_labels_say_what_a_trace_is(trace):
+    with pytest.raises(BpkitError, match=re.escape("trace must be a StepTrace")):
+        layout.labels(trace, "forward")

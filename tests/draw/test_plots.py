@@ -1,6 +1,7 @@
 """Training pictures: each plot draws what it is given and returns a Figure."""
 
 import io
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -105,12 +106,26 @@ def test_decision_boundary_of_the_linear_optimum_is_flat():
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"resolution": 1}, "at least 2"), ({"resolution": 2.5}, "whole number"),
+    ({"resolution": 1}, "from 2 to 1,000"), ({"resolution": 2.5}, "whole number"),
     ({"output": 1}, "output must be"), ({"X": [[0, 0]], "Y": [[0], [1]]}, "sample"),
 ])
 def test_decision_boundary_bad_input(kwargs, message):
     with pytest.raises(BpkitError, match=message):
         plots.decision_boundary(article_network(), **kwargs)
+
+
+@pytest.mark.parametrize("resolution", [10**400, 1001, True, None, "20"])
+def test_decision_boundary_resolution_is_at_most_a_thousand_points_a_side(resolution):
+    with pytest.raises(BpkitError, match=re.escape(
+            "resolution must be a whole number from 2 to 1,000 (points per side of the square)")):
+        plots.decision_boundary(article_network(), resolution=resolution)
+
+
+@pytest.mark.parametrize("net", [None, "net", [2, 3, 1], article_network().weights])
+def test_decision_boundary_says_what_a_network_is(net):
+    with pytest.raises(BpkitError, match=re.escape(
+            "net must be a bpkit Network, such as Network([2, 3, 1])")):
+        plots.decision_boundary(net)
 
 
 def test_decision_boundary_needs_two_inputs():
@@ -173,3 +188,54 @@ def test_hidden_units_plot_needs_snapshots():
     history = article_network().train(XOR_X, XOR_Y, 0.01, 5, snapshot_every=1)
     with pytest.raises(BpkitError, match="hidden layer"):
         plots.hidden_units_plot(history, layer=1)
+
+
+@pytest.mark.parametrize("history", [None, "run", {"run": 1}, [1.0, 0.5]])
+def test_hidden_units_plot_says_what_a_history_is(history):
+    with pytest.raises(BpkitError, match=re.escape(
+            "history must be a History (what Network.train returns)")):
+        plots.hidden_units_plot(history)
+
+
+# ----- names, titles and switches -----------------------------------------------------------------
+def a_run():
+    return article_network("squared").train(XOR_X, XOR_Y, 0.1, 3)
+
+
+@pytest.mark.parametrize("name", [1.5, None, b"run", ("lr", 0.1), True])
+def test_each_curve_is_named_by_text(name):
+    with pytest.raises(BpkitError, match=re.escape("each name in histories must be text, "
+                                                   "such as 'lr = 0.1'")):
+        plots.loss_curves({name: a_run()})
+
+
+@pytest.mark.parametrize("log", [None, "yes", 1, 0, []])
+def test_the_log_switch_is_true_or_false(log):
+    with pytest.raises(BpkitError, match=re.escape(
+            "log must be True (a log-scale loss axis) or False")):
+        plots.loss_curves({"run": a_run()}, log=log)
+
+
+@pytest.mark.parametrize("title", [None, 3, ["Loss"], b"Loss"])
+def test_the_title_is_text(title):
+    with pytest.raises(BpkitError, match="title must be text"):
+        plots.loss_curves({"run": a_run()}, title=title)
+
+
+def test_history_curve_names_one_run_by_its_rate_or_a_label():
+    run = a_run()
+    assert legend_texts(rendered(plots.history_curve(run)))[0].startswith("lr = 0.1: loss ")
+    assert legend_texts(plots.history_curve(run, "mine", log=False))[0].startswith("mine: ")
+    assert legend_texts(run.plot("mine")) == legend_texts(plots.history_curve(run, "mine"))
+
+
+@pytest.mark.parametrize("label", [["run"], {}, np.array([1.0]), 0.1, b"run"])
+def test_history_curve_label_must_be_text(label):
+    with pytest.raises(BpkitError, match=re.escape("label must be text, such as 'lr = 0.1'")):
+        plots.history_curve(a_run(), label)
+
+
+@pytest.mark.parametrize("history", [None, {"run": 1}, "run"])
+def test_history_curve_says_what_a_history_is(history):
+    with pytest.raises(BpkitError, match=re.escape("history must be a History")):
+        plots.history_curve(history)

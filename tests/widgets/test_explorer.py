@@ -53,7 +53,7 @@ class Readout(HTMLParser):
         return {row[column]: row for row in self.rows}
 
 
-def reference_step(weights=None, lr=ALPHA, sample=0, loss="article"):
+def reference_step(weights=None, lr=ALPHA, sample=0, loss="squared"):
     """What the explorer should show, from the hand-written reference step."""
     changes = {link_key(link): value for link, value in (weights or {}).items()}
     return reference.article_step(tuple(XOR_X[sample]), float(XOR_Y[sample, 0]), lr,
@@ -115,18 +115,23 @@ def test_update_readout_shows_losses_and_the_new_weights(settings):
             number(expected.new[name])), name
 
 
-def test_starts_from_the_article_and_its_numbers_match_the_article():
+def test_starts_from_the_article_on_the_correct_sign_with_the_articles_one_click_away():
     explorer = Explorer("update")
     expected = reference_step()
     for name, link in explorer.trace.links.items():
         assert link.new == pytest.approx(expected.new[name])
-    # the article's facts from first principles: h = 4 on (0, 0), delta = y - h = -4,
-    # and a bias link's new weight is 1 - 0.1 * 1 * (-4)
+    # first principles: h = 4 on (0, 0); the correct delta is h - y = +4, so a bias link's
+    # new weight is 1 - 0.1 * 1 * 4 = 0.6; the article's sign (y - h = -4) gives 1.4
     h = 1 + 3 * (1 * 1 + 1 * 0 + 1 * 0)
     assert number(explorer.trace.outputs[0, 0]) == number(h)
     assert Readout(explorer).by("link")["w(X0->Z1)"]["new weight"] == number(
+        1 - ALPHA * (h - XOR_Y[0, 0])) == "0.6"
+    assert explorer.loss_toggle.value == "squared"
+    explorer.loss_toggle.value = "article"
+    assert Readout(explorer).by("link")["w(X0->Z1)"]["new weight"] == number(
         1 - ALPHA * (XOR_Y[0, 0] - h)) == "1.4"
-    assert explorer.loss_toggle.value == "article"
+    explorer.reset()
+    assert explorer.loss_toggle.value == "squared"
     assert explorer.lr_slider.value == ALPHA
     assert [s.value for s in explorer.sliders.values()] == [1.0] * len(LINKS)
 
@@ -218,7 +223,7 @@ def test_a_range_widened_for_one_value_narrows_again_for_a_value_inside_it():
 def test_reset_restores_the_start():
     explorer = Explorer("deltas")
     start_png, start_readout = explorer.image.value, explorer.readout.value
-    explorer.update(weights={"X2->Z3": -3.0}, lr=2.0, sample=1, loss="squared")
+    explorer.update(weights={"X2->Z3": -3.0}, lr=2.0, sample=1, loss="article")
     assert explorer.readout.value != start_readout
     explorer.reset_button.click()
     assert explorer.image.value == start_png
@@ -226,7 +231,7 @@ def test_reset_restores_the_start():
     assert explorer.settings == explorer.start
     assert explorer.weights == dict.fromkeys(LINKS, 1.0)
     assert (explorer.lr_slider.value, explorer.sample_picker.value,
-            explorer.loss_toggle.value) == (ALPHA, 0, "article")
+            explorer.loss_toggle.value) == (ALPHA, 0, "squared")
     assert explorer.trace.links["w(X0->Z1)"].new == pytest.approx(
         reference_step().new["w(X0->Z1)"])
 
@@ -368,11 +373,11 @@ def test_a_control_set_to_a_diverging_value_is_undone_with_a_message():
 
 def test_the_loss_toggle_switches_the_output_deltas_sign():
     explorer = Explorer("deltas")
-    article = Readout(explorer).by("unit")["D0"]["δ"]
-    explorer.loss_toggle.value = "squared"
-    assert explorer.settings.loss == "squared"
+    correct = Readout(explorer).by("unit")["D0"]["δ"]
+    explorer.loss_toggle.value = "article"
+    assert explorer.settings.loss == "article"
     assert Readout(explorer).by("unit")["D0"]["δ"] == number(
-        reference_step(loss="squared").delta["D0"]) != article
+        reference_step(loss="article").delta["D0"]) != correct
 
 
 def test_phase_and_network_are_checked():
@@ -472,3 +477,25 @@ def test_lecture_mode_makes_explorers_large_unless_asked_otherwise(monkeypatch):
     assert Explorer("forward").large and not Explorer("forward", large=False).large
     monkeypatch.delenv("BPKIT_LECTURE")
     assert not Explorer("forward").large
+
+
+@pytest.mark.parametrize(("phase", "shown"), [
+    ("forward", ["sample"]),
+    ("deltas", ["sample", "loss"]),
+    ("update", ["sample", "loss", "α (lr)"]),
+])
+def test_each_view_shows_only_the_controls_that_change_what_it_shows(phase, shown):
+    explorer = Explorer(phase)
+    row = explorer.widget.children[0].children
+    names = {explorer.sample_picker: "sample", explorer.loss_toggle: "loss",
+             explorer.lr_slider: "α (lr)"}
+    assert [names[control] for control in row if control in names] == shown
+    assert explorer.reset_button in row
+
+
+@pytest.mark.parametrize("phase", ["forward", "deltas", "update"])
+def test_without_a_kernel_the_explorer_shows_its_diagram_and_numbers(phase):
+    explorer = Explorer(phase)
+    page = explorer._repr_mimebundle_()["text/html"]
+    assert f'alt="the {phase} diagram"' in page and "data:image/png;base64," in page
+    assert explorer.readout.value in page and "Run All Cells" in page

@@ -181,3 +181,11 @@ def test_go_refuses_what_is_not_a_whole_number_and_stays_where_it_was(position):
 def test_go_clamps_any_whole_number(position, expected):
     player = StepPlayer(article_step(), "deltas")
     assert player.go(position) is player.steps[expected]
+
+
+def test_without_a_kernel_the_player_shows_its_first_computation():
+    player = StepPlayer(article_network("squared").preview_step(XOR_X[:1], XOR_Y[:1], 0.1),
+                        "forward")
+    page = player._repr_mimebundle_()["text/html"]
+    assert player.counter.value in page and player.formula.value in page
+    assert "data:image/png;base64," in page and "Run All Cells" in page

@@ -1,3 +1,5 @@
+import html
+
 import numpy as np
 import pytest
 
@@ -9,7 +11,8 @@ from bpkit.widgets import progress
 def shown(monkeypatch):
     """Capture what train_with_progress displays instead of printing it."""
     captured = []
-    monkeypatch.setattr("bpkit.widgets.progress.display", lambda *objs: captured.extend(objs))
+    monkeypatch.setattr("bpkit.widgets.progress.display",
+                        lambda *objs, **_kw: captured.extend(objs))
     return captured
 
 
@@ -21,7 +24,7 @@ def test_train_with_progress_matches_train(shown):
     assert history.losses == expected.losses
     assert all(np.array_equal(a, b) for a, b in zip(net.weights, twin.weights))
     (box,) = shown
-    bar, label = box.children
+    bar, label = box.widget.children
     assert (bar.value, bar.max, bar.bar_style) == (250, 250, "success")
     assert label.value == history.message
 
@@ -29,8 +32,8 @@ def test_train_with_progress_matches_train(shown):
 def test_train_with_progress_is_throttled(monkeypatch):
     moves = []
 
-    def watch(box):
-        bar, _label = box.children
+    def watch(box, **_kw):
+        bar, _label = box.widget.children
         bar.observe(lambda change: moves.append(change["new"]), names="value")
 
     monkeypatch.setattr("bpkit.widgets.progress.display", watch)
@@ -42,7 +45,7 @@ def test_train_with_progress_is_throttled(monkeypatch):
 def test_train_with_progress_shows_divergence(shown):
     history = progress.train_with_progress(article_network(), XOR_X, XOR_Y, 0.5, 100)
     assert history.diverged
-    bar, label = shown[0].children
+    bar, label = shown[0].widget.children
     assert bar.bar_style == "danger"
     assert f"diverged at epoch {history.diverged_at}" in label.value
 
@@ -52,14 +55,14 @@ def test_train_with_progress_bad_input(shown):
         progress.train_with_progress(article_network(), XOR_X, XOR_Y, 0.1, 0)
     with pytest.raises(BpkitError, match="learning rate"):
         progress.train_with_progress(article_network(), XOR_X, XOR_Y, -1, 10)
-    bar, label = shown[-1].children
+    bar, label = shown[-1].widget.children
     assert bar.bar_style == "danger" and "learning rate" in label.value
 
 
 def test_train_with_progress_without_a_frontend(capsys):
     history = progress.train_with_progress(article_network("squared"), XOR_X, XOR_Y, 0.05, 10)
     assert history.epochs_run == 10
-    assert "IntProgress" in capsys.readouterr().out
+    assert "TrainingProgress(" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("net", [None, "article", [2, 3, 1]])
@@ -80,7 +83,7 @@ def test_train_with_progress_shows_a_refusal_on_the_bar_and_leaves_the_weights(s
     run = {"X": XOR_X, "Y": XOR_Y, "lr": 0.1, "epochs": 10, **changes}
     with pytest.raises(BpkitError, match=message):
         progress.train_with_progress(net, **run)
-    bar, label = shown[-1].children
+    bar, label = shown[-1].widget.children
     assert bar.bar_style == "danger" and message in label.value
     assert all(np.array_equal(a, b) for a, b in zip(net.weights, weights))
 
@@ -100,6 +103,19 @@ def test_an_interrupted_run_leaves_the_bar_saying_it_stopped(shown):
 
     with pytest.raises(KeyboardInterrupt):
         progress.train_with_progress(Interrupted([2, 3, 1]), XOR_X, XOR_Y, 0.1, 10)
-    bar, label = shown[-1].children
+    bar, label = shown[-1].widget.children
     assert bar.bar_style == "danger"
     assert label.value == "stopped at epoch 3 of 10: KeyboardInterrupt"
+
+
+def test_the_stored_picture_is_updated_to_say_how_the_run_ended(monkeypatch):
+    pictures = []
+
+    class Handle:
+        def update(self, view):
+            pictures.append(view._repr_mimebundle_()["text/html"])
+
+    monkeypatch.setattr("bpkit.widgets.progress.display", lambda *objs, **_kw: Handle())
+    history = progress.train_with_progress(article_network("squared"), XOR_X, XOR_Y, 0.05, 10)
+    assert html.escape(history.message) in pictures[-1]
+    assert "run it to watch the bar" in pictures[-1]

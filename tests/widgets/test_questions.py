@@ -69,3 +69,10 @@ def test_bad_typed_answers_replace_the_verdict_with_a_message(typed):
     assert "Correct" not in widget.feedback.value
     assert "&#10008;" in widget.feedback.value
     assert widget.submit(typed).message in html.unescape(widget.feedback.value)
+
+
+def test_without_a_kernel_a_question_shows_its_text():
+    question = Question("What is 7/5?", 1.4, hints=["Divide.", "7 / 5 = 1.4"])
+    page = QuestionWidget(question)._repr_mimebundle_()["text/html"]
+    assert "What is 7/5?" in page and "2 hints" in page and "Run All Cells" in page
+    assert "1.4" not in page  # the answer stays hidden

@@ -1,8 +1,11 @@
 """Notebook renderers: tables are the shared Table, formulas typeset, source code shown."""
 
 import inspect
+import math
+import re
 import textwrap
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -91,3 +94,111 @@ def test_source_of_something_without_python_code_is_refused():
         show.source(len)
     with pytest.raises(BpkitError, match="no Python source"):
         show.source(3)
+
+
+# ----- refused input ------------------------------------------------------------------------------
+@pytest.mark.parametrize(("header", "rows", "fragment"), [
+    ("unit z", [["Z1", 1.0]], "header must be a list of column names, such as ['unit', 'z']"),
+    ([], [], "header must be a list of column names"),
+    (["unit", 2], [["Z1", 1.0]], "header must be a list of column names"),
+    (None, [["Z1", 1.0]], "header must be a list of column names"),
+    (["unit", "z"], None, "rows must be a list of rows, each a list of 2 cells"),
+    (["unit", "z"], "Z1", "rows must be a list of rows"),
+    (["unit", "z"], [["Z1"]], "rows[0] must be a list of 2 cells, one per column of "
+                              "['unit', 'z']; got ('Z1',)"),
+    (["unit", "z"], ["Z1 1"], "rows[0] must be a list of 2 cells"),
+    (["unit", "z"], [["Z1", 1.0], 3], "rows[1] must be a list of 2 cells"),
+    (["unit", "z"], [["Z1", 1j]], "rows[0] holds complex 1j: a cell is text, a real number, "
+                                  "or None (left blank)"),
+    (["unit", "z"], [["Z1", [1.0]]], "rows[0] holds list [1.0]"),
+])
+def test_a_table_says_what_a_header_rows_and_cells_are(header, rows, fragment):
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        show.table(header, rows)
+
+
+def test_a_table_takes_tuples_numpy_numbers_and_no_rows():
+    assert show.table(("a", "b"), ((np.float64(0.5), np.int64(2)),)).rows == ((0.5, 2),)
+    assert show.table(["a"], []).rows == ()
+
+
+@pytest.mark.parametrize(("X", "Y", "fragment"), [
+    (None, XOR_Y, "X (the inputs) has a missing value (None)"),
+    ("XOR", XOR_Y, "X (the inputs) must be numbers, not text"),
+    ([0, 1], XOR_Y, "X (the inputs) must be a batch of shape (n, inputs) with one input or "
+                    "more, such as XOR_X; got shape (2,)"),
+    ([[]], [0], "X (the inputs) must be a batch of shape (n, inputs) with one input or more"),
+    ([[0]], [[]], "Y (the targets) must have one target or more per sample"),
+    (XOR_X, XOR_Y[:2], "X has 4 sample(s) but Y has 2"),
+    (XOR_X, None, "Y (the targets) has a missing value (None)"),
+    (XOR_X, [[0], [1], [1], [math.nan]], "Y (the targets) contains NaN"),
+    (np.zeros((0, 2)), np.zeros((0, 1)), "X (the inputs) is an empty batch"),
+])
+def test_a_dataset_is_checked_as_training_data(X, Y, fragment):
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        show.dataset(X, Y)
+
+
+def test_a_dataset_takes_lists_and_flat_targets():
+    assert show.dataset(XOR_X.tolist(), XOR_Y.ravel().tolist()) == show.dataset(XOR_X, XOR_Y)
+
+
+@pytest.mark.parametrize("source", [None, "net", [1.0], Network([2, 3, 1]).weights])
+def test_weights_say_what_they_show(source):
+    with pytest.raises(BpkitError, match=re.escape(
+            "source must be a Network (its weights) or a StepTrace (each weight's gradient and "
+            "update)")):
+        show.weights(source)
+
+
+@pytest.mark.parametrize("trace", [None, "trace", Network([2, 3, 1])])
+def test_units_say_what_a_trace_is(trace):
+    with pytest.raises(BpkitError, match=re.escape("trace must be a StepTrace")):
+        show.units(trace)
+
+
+@pytest.mark.parametrize("lines", [(), (None,), ("a = 1", 3), (["a = 1"],), (b"a = 1",)])
+def test_math_takes_lines_of_latex_text(lines):
+    with pytest.raises(BpkitError, match=re.escape(
+            "math takes one or more lines of LaTeX text, such as show.math('a = 1', 'b = 2')")):
+        show.math(*lines)
+
+
+@pytest.mark.parametrize(("given", "formulas", "fragment"), [
+    (None, True, "steps must be a non-empty list of computations"),
+    ([], True, "no computations to show"),
+    (["a = 1"], True, "steps[0] must be a Computation"),
+    ("forward", True, "steps must be a non-empty list of computations"),
+    ("found", "yes", "formulas must be True (each formula, then its numbers) or False"),
+])
+def test_computations_say_what_they_typeset(given, formulas, fragment):
+    found = steps.computations(article_trace("squared"), "forward")
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        show.computations(found if given == "found" else given, formulas)
+
+
+def test_computations_take_any_iterable_of_computations():
+    found = steps.computations(article_trace("squared"), "forward")
+    assert show.computations(c for c in found).data == show.computations(found).data
+
+
+@pytest.mark.parametrize("sym", [None, "sym", article_network()])
+def test_equations_say_what_a_symbolic_network_is(sym):
+    with pytest.raises(BpkitError, match=re.escape(
+            "sym must be a SymbolicNetwork, such as net.symbolic()")):
+        show.equations(sym, "delta")
+
+
+@pytest.mark.parametrize("kind", ["deltas", None, ["delta"], {}])
+def test_equations_name_their_kinds(kind):
+    with pytest.raises(BpkitError, match=re.escape(
+            "expected one of 'weighted sum', 'activation', 'delta', 'shortcut', 'gradient'")):
+        show.equations(article_network().symbolic(), kind)
+
+
+@pytest.mark.parametrize("name", ["softmax", None, ["tanh"], {}])
+def test_activation_and_loss_name_the_known_ones(name):
+    with pytest.raises(BpkitError, match=r"unknown activation .*expected one of identity, relu"):
+        show.activation(name)
+    with pytest.raises(BpkitError, match=r"unknown loss .*expected one of article, logistic"):
+        show.loss(name)
