@@ -61,23 +61,28 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# share/jupyter-config switches JupyterLab's "official Jupyter news?" toast off; port_retries=0
+# makes the port strict: a busy PORT stops the server with "port ... is not available" instead
+# of moving silently to the next one.
 lab: $(VENV)/.installed
+	JUPYTER_CONFIG_PATH="$$(pwd)/share/jupyter-config" \
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT_CHECKED) \
-		--ServerApp.root_dir=notebooks $(OPEN_BROWSER) $(AS_ROOT)
+		--ServerApp.port_retries=0 --ServerApp.root_dir=notebooks $(OPEN_BROWSER) $(AS_ROOT)
 
 # Self-study: copies of the notebooks without outputs in student/ (git-ignored; your own copies
 # are never overwritten), opened in JupyterLab, so you predict each number before you see it.
 student: $(VENV)/.installed
 	$(BIN)/python tools/student_copies.py student
+	JUPYTER_CONFIG_PATH="$$(pwd)/share/jupyter-config" \
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT_CHECKED) \
-		--ServerApp.root_dir=student $(OPEN_BROWSER) $(AS_ROOT)
+		--ServerApp.port_retries=0 --ServerApp.root_dir=student $(OPEN_BROWSER) $(AS_ROOT)
 
 # The lecture view: every notebook as a code-free page with live widgets, large for a projector.
 # Voila's --token flag turns the token on: JUPYTER_TOKEN from the environment, else a random one.
 present: $(VENV)/.installed
 	BPKIT_LECTURE=1 JUPYTER_PATH="$$(pwd)/share/jupyter" \
 	$(BIN)/voila notebooks --template=bpkit-lecture --Voila.ip=127.0.0.1 --port=$(PORT_CHECKED) \
-		--token $(OPEN_BROWSER)
+		--Voila.port_retries=0 --token $(OPEN_BROWSER)
 
 # A Chromium for the browser tests: the system's, else Debian's via apt (as root), else Playwright's.
 browser: $(VENV)/.installed-test

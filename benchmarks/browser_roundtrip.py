@@ -17,7 +17,7 @@ from pathlib import Path
 from common import ROOT, Row, median, ms, p95, skipped
 
 BROWSER_TESTS = ROOT / "tests" / "browser"
-NOTEBOOK = "04_weight_updates.ipynb"
+NOTEBOOK = "05_weight_updates.ipynb"
 """A notebook whose explorer shows the update phase: its readout lists every weight."""
 TARGET_MS = 100.0
 LINKS = ["X0->Z1", "X1->Z1", "X2->Z1", "X0->Z2", "X1->Z2", "X2->Z2", "X0->Z3", "X1->Z3",

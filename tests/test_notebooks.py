@@ -12,8 +12,13 @@ import pytest
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-EXPECTED = ["00_welcome", "01_setup", "02_forward_pass", "03_deltas", "04_weight_updates",
-            "05_training", "06_exercises"]
+EXPECTED = ["00_welcome", "01_setup", "02_forward_pass", "03_deltas", "04_gradients",
+            "05_weight_updates", "06_training", "07_symmetry_and_rates", "08_exercises"]
+MAX_CELLS = 35
+"""A notebook fits one sitting: at most this many cells, code and markdown."""
+RAW_WIDGET_TEXT = ["VBox(", "HBox(", "Explorer(phase", "StepPlayer(phase", "QuestionWidget(",
+                   "interactive(children", "Error displaying widget"]
+"""What a widget cell shows where no kernel runs, unless it carries a static picture."""
 WARNING_TEXT = re.compile(r"\b\w*Warning\b|Traceback")
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d*)?(?![\w])")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -110,3 +115,45 @@ def test_notebooks_import_only_the_public_faces(path):
     for cell in cells(path, "code"):
         for module in re.findall(r"(?m)^\s*(?:from|import)\s+(bpkit[\w.]*)", source(cell)):
             assert module in PUBLIC_FACES, f"{path.name} imports {module}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_fits_one_sitting(path):
+    notebook = json.loads(path.read_text())
+    assert len(notebook["cells"]) <= MAX_CELLS, f"{path.name}: {len(notebook['cells'])} cells"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_first_cell_says_how_to_bring_it_to_life(path):
+    assert "Run All Cells" in source(cells(path, "markdown")[0])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_check_yourself_question_has_an_answer_to_reveal(path):
+    last = source(cells(path, "markdown")[-1])
+    questions = re.findall(r"(?m)^\d+\. ", last)
+    answers = re.findall(r"<details>\s*<summary>Answer</summary>(.+?)</details>", last, re.S)
+    assert len(answers) == len(questions), path.name
+    assert all(len(answer.split()) >= 8 for answer in answers), path.name  # explained, not bare
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_developer_demo_is_shown_to_learners(path):
+    text = "\n".join(source(c) for c in json.loads(path.read_text())["cells"])
+    assert "__import__" not in text and "eval(" not in text, path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_widget_reads_without_a_kernel(path):
+    """A widget output carries a static picture; nbconvert's page shows no raw widget text."""
+    from nbconvert import HTMLExporter
+
+    for cell in cells(path, "code"):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data or any(
+                    raw in "".join(data.get("text/plain", "")) for raw in RAW_WIDGET_TEXT):
+                assert "text/html" in data, (path.name, source(cell))
+    outputs, _ = HTMLExporter(exclude_input=True, exclude_markdown=True).from_filename(str(path))
+    for raw in RAW_WIDGET_TEXT:
+        assert raw not in outputs, (path.name, raw)

@@ -1,5 +1,6 @@
 """The project's set-up files agree with each other (conda/Binder, pip, CI, README)."""
 
+import json
 import os
 import re
 import shutil
@@ -199,3 +200,13 @@ def test_the_lecture_view_gets_its_template_path_and_lecture_sizes(tmp_path):
     assert Path(env["JUPYTER_PATH"]) == ROOT / "share" / "jupyter"
     assert {"notebooks", "--template=bpkit-lecture", "--Voila.ip=127.0.0.1",
             "--port=8890"} <= set(argv)
+
+
+def test_the_servers_keep_their_port_and_jupyterlab_asks_no_news_question():
+    makefile = (ROOT / "Makefile").read_text()
+    assert makefile.count("--ServerApp.port_retries=0") == 2  # make lab and make student
+    assert "--Voila.port_retries=0" in makefile
+    assert makefile.count('JUPYTER_CONFIG_PATH="$$(pwd)/share/jupyter-config"') == 2
+    overrides = json.loads((ROOT / "share/jupyter-config/labconfig/"
+                            "default_setting_overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"

@@ -1,14 +1,27 @@
-"""Gradients by central finite differences: a check on backprop that uses no calculus at all."""
+"""Gradients by central finite differences: a check on backprop that uses no calculus at all.
+
+``check_gradients(net, X, Y)`` sets backprop's gradient of every link beside the finite
+difference and reports how many were compared and the largest gap; ``compare_gradients`` does the
+same against any other estimate, such as sympy's full derivatives.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from bpkit.core import validate
 from bpkit.core.errors import BpkitError
+from bpkit.core.fmt import number
 from bpkit.core.network import Network, checked_network
+from bpkit.core.table import Table
+
+SHOWN_DECIMALS = 8
+"""Gaps are shown rounded to 8 decimals: a central difference with eps = 1e-6 is good to about
+that, so smaller gaps are rounding, not disagreement."""
 
 
 def _shifted_loss(probe: Network, weights: list[np.ndarray], where: tuple[int, tuple[int, ...]],
@@ -68,3 +81,108 @@ def finite_difference_gradients(net: Network, X: object, Y: object,
             grad[index] = _estimate(probe, base, (layer, index), link, step, X, Y)
         estimates.append(grad)
     return estimates
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """Backprop's gradient of every link beside another estimate of dJ/dw, and how far apart."""
+
+    method: str
+    """What the estimate is, e.g. 'finite difference'."""
+    links: tuple[str, ...]
+    """Every link, in the order of the flattened weight arrays."""
+    backprop: tuple[float, ...]
+    """dJ/dw as the network's backprop computes it (with its own loss and sign)."""
+    estimate: tuple[float, ...]
+    """dJ/dw by the other method, link by link."""
+
+    def __post_init__(self) -> None:
+        """Refuse a check whose parts do not line up, naming the bad one."""
+        if not isinstance(self.method, str) or not self.method:
+            raise BpkitError(f"method must name the estimate, such as 'finite difference'; "
+                             f"got {self.method!r:.40}")
+        if (isinstance(self.links, (str, bytes)) or not isinstance(self.links, tuple)
+                or not self.links or not all(isinstance(link, str) for link in self.links)):
+            raise BpkitError(f"links must be a tuple of link names such as ('w(X0->Z1)',); "
+                             f"got {self.links!r:.40}")
+        for what in ("backprop", "estimate"):
+            values = getattr(self, what)
+            if not isinstance(values, tuple) or len(values) != len(self.links):
+                raise BpkitError(f"{what} must be a tuple of {len(self.links)} numbers, one per "
+                                 f"link; got {values!r:.40}")
+            for value in values:
+                validate.real_number(value, f"each {what} value")
+
+    @property
+    def count(self) -> int:
+        """How many gradients were compared."""
+        return len(self.links)
+
+    @property
+    def gaps(self) -> tuple[float, ...]:
+        """|estimate - backprop| per link."""
+        return tuple(abs(e - b) for e, b in zip(self.estimate, self.backprop))
+
+    @property
+    def largest_gap(self) -> float:
+        """The largest |estimate - backprop| over every link."""
+        return max(self.gaps)
+
+    @property
+    def worst_link(self) -> str:
+        """The link with the largest gap."""
+        return self.links[self.gaps.index(self.largest_gap)]
+
+    def __str__(self) -> str:
+        gap = round(self.largest_gap, SHOWN_DECIMALS)
+        where = f", at {self.worst_link}" if gap else ""
+        return (f"{self.count} gradients compared: the largest |{self.method} - backprop| is "
+                f"{number(gap)} (rounded to {SHOWN_DECIMALS} decimals{where})")
+
+    def table(self) -> Table:
+        """One row per link: backprop, the estimate and their difference, to 8 decimals."""
+        rows = [[link, *(round(v, SHOWN_DECIMALS) for v in (b, e, e - b))]
+                for link, b, e in zip(self.links, self.backprop, self.estimate)]
+        return Table.of(["link", "backprop", self.method, f"{self.method} - backprop"], rows)
+
+
+def compare_gradients(net: Network, X: object, Y: object, estimates: Sequence[np.ndarray],
+                      method: str) -> GradientCheck:
+    """Backprop's gradients of ``net`` on X, Y beside ``estimates``, arrays shaped like weights.
+
+    ``method`` names where the estimates come from, e.g. "sympy's full derivative".
+    """
+    if not isinstance(method, str) or not method.strip():
+        raise BpkitError(f"method must be a short text naming the estimate, such as "
+                         f"'finite difference'; got {method!r:.40}")
+    checked = checked_network(net)
+    shapes = checked.weight_shapes
+    if (isinstance(estimates, (str, bytes)) or not isinstance(estimates, Sequence)
+            or len(estimates) != len(shapes)):
+        raise BpkitError(f"estimates must be a list of {len(shapes)} arrays with shapes "
+                         f"{shapes}, as Network.weights; got {estimates!r:.60}")
+    arrays = []
+    for layer, (array, shape) in enumerate(zip(estimates, shapes)):
+        arr = validate.real_array(array, f"estimates[{layer}]")
+        if arr.shape != shape:
+            raise BpkitError(f"estimates[{layer}] must have shape {shape}, as "
+                             f"Network.weights[{layer}]; got {arr.shape}")
+        validate.require_finite(arr, f"estimates[{layer}]")
+        arrays.append(arr)
+    backprop = checked.gradients(X, Y)
+    links = tuple(name for layer in checked.link_names for row in layer for name in row)
+    return GradientCheck(method.strip(), links, _flat(backprop), _flat(arrays))
+
+
+def check_gradients(net: Network, X: object, Y: object, eps: float = 1e-6) -> GradientCheck:
+    """Backprop's gradients of ``net`` on X, Y beside central finite differences, link by link.
+
+    ``net`` is left as it is; see ``finite_difference_gradients`` for ``eps``.
+    """
+    estimates = finite_difference_gradients(net, X, Y, eps)
+    return compare_gradients(net, X, Y, estimates, "finite difference")
+
+
+def _flat(arrays: Sequence[np.ndarray]) -> tuple[float, ...]:
+    """Every number of ``arrays``, in order, as plain floats."""
+    return tuple(float(v) for arr in arrays for v in np.ravel(arr))

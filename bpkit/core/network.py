@@ -300,7 +300,7 @@ class Network:
 
         1. output delta:  delta_L = dJ/dh * f'(a_L)
         2. hidden delta:  delta_l = f'(a_l) * (delta_(l+1) @ W_(l+1)[:, 1:])  (bias column dropped)
-        3. gradient:      dJ/dW_l = delta_l.T @ z_(l-1) / n  (the batch mean of delta * z)
+        3. gradient:      dJ/dW_l = delta_l.T @ z_(l-1) / n  (the batch mean of z * delta)
         4. update:        W_l := W_l - alpha * dJ/dW_l  (``update``, used by step and train)
 
         J is each sample's loss summed over the outputs, averaged over the batch. sympy derives
@@ -319,7 +319,7 @@ class Network:
         for layer in range(len(weights) - 1, 0, -1):  # 2. hidden deltas, from the back
             from_next = np.dot(deltas[0], weights[layer][:, 1:])  # the bias column dropped
             deltas.insert(0, f[layer - 1].df(a[layer - 1]) * from_next)
-        # 3. gradients: the batch mean of delta * z_before
+        # 3. gradients: the batch mean of z_before * delta (one row per target, column per source)
         gradients = [np.dot(delta.T, z_before) / n for delta, z_before in zip(deltas, z)]
         return Pass(a, z, loss, deltas, gradients)
 

@@ -20,7 +20,7 @@ from bpkit.core import naming, validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import latex_number
 from bpkit.core.symbolic import SymbolicNetwork, derive
-from bpkit.core.trace import StepTrace, checked_trace
+from bpkit.core.trace import StepTrace, checked_phase, checked_trace
 
 KINDS = ("weighted sum", "activation", "delta", "gradient", "update")
 """What a single computation can be."""
@@ -214,8 +214,7 @@ def computations(trace: StepTrace, phase: str, sample: int = 0) -> list[Computat
     delta(s), then each hidden layer backwards. update: for each link its gradient, then
     w := w - alpha * gradient. With a batch, gradients are the mean over all its samples.
     """
-    checked_trace(trace)
-    validate.phase(phase)
+    checked_phase(checked_trace(trace), phase)
     validate.index(sample, trace.n_samples, "sample",
                    f"this step used {trace.n_samples} sample(s)")
     sn = _symbolic(trace)

@@ -280,17 +280,30 @@ class SymbolicNetwork:
         The next layer's delta symbols are replaced by their own full derivatives, written in
         terms of this layer's weighted sums, and sympy simplifies the difference to zero.
         """
-        layer = self.layer_of(self._with_delta(unit))
-        if layer == len(self.sizes) - 1:
-            layer_by_layer = self.deltas[unit]
-        else:
-            this_layer = self._as_function_of(layer)
-            later = {self.a[t]: self.weighted_sum[t].subs(this_layer)
-                     for t in naming.target_names(self.sizes, layer + 1)}
-            deltas = {self.delta[t]: self.full_delta(t).subs(later, simultaneous=True)
-                      for t in naming.target_names(self.sizes, layer + 1)}
-            layer_by_layer = self.deltas[unit].subs(deltas, simultaneous=True)
+        later = self._later_deltas_in_full(self.layer_of(self._with_delta(unit)))
+        layer_by_layer = self.deltas[unit].subs(later, simultaneous=True)
         return proved_zero(layer_by_layer - self.full_delta(unit))
+
+    def shortcut_minus_derivative(self, unit: str) -> sp.Expr:
+        """The shortcut delta minus dJ/da through the whole network, simplified: 0 proves it.
+
+        The shortcut's later deltas are written as their own full derivatives, so both sides
+        are formulas in this layer's weighted sums, the later weights and y; a difference that
+        simplifies to 0 says they are one function, equal at every value of those symbols.
+        """
+        later = self._later_deltas_in_full(self.layer_of(self._with_delta(unit)))
+        shortcut = self.shortcut[unit].subs(later, simultaneous=True)
+        return sp.simplify((shortcut - self.full_delta(unit)).rewrite(sp.exp))
+
+    def _later_deltas_in_full(self, layer: int) -> dict[sp.Symbol, sp.Expr]:
+        """The next layer's delta symbols as their full derivatives in ``layer``'s sums a."""
+        if layer == len(self.sizes) - 1:
+            return {}
+        this_layer = self._as_function_of(layer)
+        later = {self.a[t]: self.weighted_sum[t].subs(this_layer)
+                 for t in naming.target_names(self.sizes, layer + 1)}
+        return {self.delta[t]: self.full_delta(t).subs(later, simultaneous=True)
+                for t in naming.target_names(self.sizes, layer + 1)}
 
     def full_gradient(self, link: str) -> sp.Expr:
         """dJ/dw differentiated from the fully composed objective (no delta symbols).
@@ -331,6 +344,22 @@ class SymbolicNetwork:
         for name, expr in self.gradients.items():
             out["gradient"][name] = _finite(expr.subs(known), f"the gradient of {name}")
         return out
+
+    def full_deltas_at(self, weights: Sequence[np.ndarray], x: Sequence[float],
+                       y: Sequence[float] | float) -> dict[str, float]:
+        """dJ/da of every unit through the whole network (``full_delta``), at one sample's numbers.
+
+        Each full derivative is a formula in its layer's weighted sums, the later weights and
+        y; the sums come from ``values`` at these weights, so no delta symbol is used.
+        """
+        weights = self._weight_arrays(weights)
+        sums = self.values(weights, x, y)["a"]
+        at: dict[sp.Symbol, float] = {self.a[unit]: value for unit, value in sums.items()}
+        at.update({s: float(v) for s, v in zip(self.links_in_order,
+                                               (v for w in weights for v in w.ravel()))})
+        at.update(zip(self.targets, map(float, self._one_sample(x, y)[1])))
+        return {unit: _finite(self.full_delta(unit).subs(at), f"dJ/da of {unit}")
+                for unit in self.a}
 
     def _one_sample(self, x: object, y: object) -> tuple[np.ndarray, np.ndarray]:
         """One sample's inputs and targets as flat float arrays, checked; else a BpkitError."""

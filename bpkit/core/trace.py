@@ -5,12 +5,13 @@ A diagram, a table or a slider readout is drawn from a trace without recomputing
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
-from bpkit.core import naming
+from bpkit.core import naming, validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.table import Table
 
@@ -161,3 +162,12 @@ def checked_trace(trace: object) -> StepTrace:
         raise BpkitError(f"trace must be a StepTrace, the result of net.step(...) or "
                          f"net.preview_step(...); got {type(trace).__name__} {trace!r:.40}")
     return trace
+
+
+def checked_phase(trace: StepTrace, phase: object) -> str:
+    """``phase`` if ``trace`` has it: a forward pass alone (``forward_trace``) has no deltas."""
+    phase = validate.phase(phase)
+    if phase != "forward" and math.isnan(trace.lr):
+        raise BpkitError(f"this trace is a forward pass alone (forward_trace): it has no "
+                         f"{phase} phase; take a whole step with net.preview_step(X, Y, lr)")
+    return phase

@@ -18,7 +18,7 @@ from bpkit.core import naming, validate
 from bpkit.core.article import CONVENTIONS
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
-from bpkit.core.trace import Link, StepTrace, Unit, checked_trace
+from bpkit.core.trace import Link, StepTrace, Unit, checked_phase, checked_trace
 
 
 @dataclass(frozen=True)
@@ -260,8 +260,7 @@ class Labels:
 
 def labels(trace: StepTrace, phase: str = "forward", sample: int = 0) -> Labels:
     """What the diagram says for one phase of ``trace`` and one of its samples."""
-    checked_trace(trace)
-    validate.phase(phase)
+    checked_phase(checked_trace(trace), phase)
     validate.index(sample, trace.n_samples, "sample",
                    f"the trace has {trace.n_samples} sample(s)")
     links = trace.links.values()
@@ -275,7 +274,14 @@ def labels(trace: StepTrace, phase: str = "forward", sample: int = 0) -> Labels:
 
 
 def unit_text(unit: Unit, phase: str, sample: int) -> str:
-    """A unit's name and the numbers the phase is about, one per line."""
+    """A unit's name and the numbers the phase is about, one per line.
+
+    An input or bias unit holds a value, not a sum: it reads as the article writes it, X1 = 0,
+    Z0 = 1 (its activation z is that value).
+    """
+    if unit.kind in ("input", "bias"):
+        value = f"{unit.name} = {number(unit.z[sample])}"
+        return f"{value}\nno δ" if phase == "deltas" else value
     lines = [unit.name]
     if phase == "forward":
         if unit.a is not None:

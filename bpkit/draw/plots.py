@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.cm import ScalarMappable
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -36,7 +37,9 @@ TARGET_COLOURS = {0.0: "#2166ac", 1.0: "#b2182b"}
 OUTPUT_COLOURS = "RdBu_r"
 """Blue below h = 0.5, white at 0.5, red above."""
 FLAT_OUTPUT = 0.01
-"""An output varying less than this over the square is drawn as flat (no h = 0.5 line)."""
+"""An output varying less than this over the square is drawn flat: one colour, no h = 0.5 line."""
+OUTPUT_BANDS = 20
+"""The colour bands between the lowest and highest output shown (0 and 1 at least)."""
 MAX_RESOLUTION = 1_000
 """The most points per side a decision boundary is computed on (a million outputs)."""
 
@@ -158,12 +161,15 @@ def decision_boundary(net: Network, X: object = XOR_X, Y: object = XOR_Y,
                          "its weights are too large to draw")
     low, high = min(float(h.min()), 0.0), max(float(h.max()), 1.0)
     flat = float(np.ptp(h)) < FLAT_OUTPUT
+    norm = TwoSlopeNorm(0.5, low, high)
+    bands = np.linspace(low, high, OUTPUT_BANDS + 1)
     with mpl.rc_context(PROJECTOR_STYLE):
         fig = _figure(8.0, 7.0)
         ax = fig.add_subplot()
-        filled = ax.contourf(x1, x2, h, levels=np.linspace(low, high, 21), cmap=OUTPUT_COLOURS,
-                             norm=TwoSlopeNorm(0.5, low, high))
-        fig.colorbar(filled, ax=ax, label="network output h", ticks=MaxNLocator(6))
+        ax.contourf(x1, x2, h, levels=_flat_band(h) if flat else bands, cmap=OUTPUT_COLOURS,
+                    norm=norm)
+        fig.colorbar(ScalarMappable(norm, OUTPUT_COLOURS), ax=ax, boundaries=bands,
+                     label="network output h", ticks=MaxNLocator(6))
         handles = []
         if not flat and h.min() < 0.5 < h.max():
             ax.contour(x1, x2, h, levels=[0.5], colors="black", linewidths=3)
@@ -190,6 +196,14 @@ def decision_boundary(net: Network, X: object = XOR_X, Y: object = XOR_Y,
                      if flat else "Network output h over the inputs")
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
     return fig
+
+
+def _flat_band(h: np.ndarray) -> np.ndarray:
+    """One colour band around a flat output, so a spread of 1e-7 is not split at a band edge.
+
+    The band is coloured at its middle, the output's value on the same scale as every plot.
+    """
+    return np.array([float(h.min()) - FLAT_OUTPUT, float(h.max()) + FLAT_OUTPUT])
 
 
 # ----- learning rates -----------------------------------------------------------------------------

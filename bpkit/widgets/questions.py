@@ -10,6 +10,9 @@ from bpkit.core.errors import BpkitError
 from bpkit.core.exercises import Feedback, Question
 from bpkit.widgets.view import WidgetView
 
+PLACEHOLDERS = {"number": "your answer, e.g. 1.4 or -7/5", "direction": "up, down or same"}
+"""What the answer box suggests, by the question's answer form."""
+
 
 class QuestionWidget(WidgetView):
     """A question in a notebook: prompt, answer box, Check, Hint and Show solution buttons."""
@@ -21,7 +24,7 @@ class QuestionWidget(WidgetView):
         self.question = question
         self.hints_shown = 0
         self.prompt = widgets.HTMLMath(question.prompt)
-        self.answer_box = widgets.Text(placeholder="your answer, e.g. 1.4 or -7/5",
+        self.answer_box = widgets.Text(placeholder=PLACEHOLDERS[question.answer_form],
                                        description="Answer:", continuous_update=False)
         self.check_button = widgets.Button(description="Check", button_style="primary")
         self.hint_button = widgets.Button(description="Hint")

@@ -126,13 +126,18 @@ def equations(sym: SymbolicNetwork, kind: str) -> Math:
     lhs = {"weighted sum": sym.a, "activation": sym.z, "delta": sym.delta, "shortcut": sym.delta}
     exprs = {"weighted sum": sym.weighted_sum, "activation": sym.activation,
              "delta": sym.deltas, "shortcut": sym.shortcut, "gradient": sym.gradients}[kind]
+    names = list(exprs)
+    if kind in ("delta", "shortcut"):  # backwards: each delta after the ones it is built from
+        names.sort(key=sym.layer_of, reverse=True)
     lines = []
-    for name, expr in exprs.items():
-        if kind == "gradient":
-            left = rf"\frac{{\partial J}}{{\partial {sym.latex(sym.links[name][0])}}}"
+    for name in names:
+        if kind == "gradient":  # z(source) times delta(target), in that order everywhere
+            symbol, source, target = sym.links[name]
+            left = rf"\frac{{\partial J}}{{\partial {sym.latex(symbol)}}}"
+            right = rf"{sym.latex(sym.z[source])} \cdot {sym.latex(sym.delta[target])}"
         else:
-            left = sym.latex(lhs[kind][name])
-        lines.append(f"{left} = {sym.latex(expr)}")
+            left, right = sym.latex(lhs[kind][name]), sym.latex(exprs[name])
+        lines.append(f"{left} = {right}")
     return math(*lines)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.client import HTTPConnection
 from pathlib import Path
@@ -97,6 +98,11 @@ def code_sources(path: Path) -> list[str]:
             if c["cell_type"] == "code" and "".join(c["source"]).strip()]
 
 
+def explorer_cells(path: Path) -> int:
+    """How many code cells of a notebook make a weight explorer (a RateExplorer is not one)."""
+    return sum(bool(re.search(r"(?<![A-Za-z])Explorer\(", s)) for s in code_sources(path))
+
+
 def stripped_copies(target: Path) -> None:
     """Copies of the notebooks without outputs, so nothing passes before it ran in the page."""
     target.mkdir(parents=True, exist_ok=True)
@@ -109,9 +115,19 @@ def stripped_copies(target: Path) -> None:
         nbformat.write(notebook, target / path.name)
 
 
-def start_lab(home: Path) -> Server:
-    """JupyterLab on 127.0.0.1, a free port and a random token, serving stripped notebooks."""
-    stripped_copies(home / "notebooks")
+def committed_copies(target: Path) -> None:
+    """Copies of the notebooks as committed, outputs and all: what a first open shows."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in NOTEBOOKS:
+        (target / path.name).write_bytes(path.read_bytes())
+
+
+def start_lab(home: Path, copies: Callable[[Path], None] = stripped_copies) -> Server:
+    """JupyterLab on 127.0.0.1, a free port and a random token, serving copies of the notebooks.
+
+    ``copies`` writes them: stripped of outputs (the default), or as committed.
+    """
+    copies(home / "notebooks")
     for name, values in LAB_SETTINGS.items():
         path = home / "settings" / name
         path.parent.mkdir(parents=True, exist_ok=True)

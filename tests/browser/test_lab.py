@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NOTEBOOKS, SCREENSHOTS, Server, code_sources
+from conftest import NOTEBOOKS, SCREENSHOTS, Server, code_sources, explorer_cells
 from playwright.sync_api import Page, expect
 from widgets_in_page import exercise_explorer
 
@@ -56,7 +56,7 @@ def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(lab: Server, page: 
     expect(notebook).not_to_contain_text("Error displaying widget")
     explorers = notebook.locator(".bpkit-explorer")
     players = notebook.locator(".bpkit-player")
-    expect(explorers).to_have_count(sum("Explorer(" in s for s in sources))
+    expect(explorers).to_have_count(explorer_cells(path))
     expect(players).to_have_count(sum("StepPlayer(" in s for s in sources))
     if explorers.count():
         explorer = explorers.first

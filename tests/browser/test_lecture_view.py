@@ -6,11 +6,19 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-from conftest import NOTEBOOKS, SCREENSHOTS, Server, code_sources, free_port, http_status, start
+from conftest import (
+    NOTEBOOKS,
+    SCREENSHOTS,
+    Server,
+    explorer_cells,
+    free_port,
+    http_status,
+    start,
+)
 from playwright.sync_api import Page, expect
 from widgets_in_page import exercise_explorer
 
-WITH_EXPLORER = [p for p in NOTEBOOKS if any("Explorer(" in s for s in code_sources(p))]
+WITH_EXPLORER = [p for p in NOTEBOOKS if explorer_cells(p)]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +51,7 @@ def test_lecture_view_is_code_free_large_and_live(voila: Server, page: Page, pat
     heading_size = page.locator("h1").first.evaluate("h => getComputedStyle(h).fontSize")
     assert heading_size == "44px"  # the lecture template's projector sizes are in force
     explorers = page.locator(".bpkit-explorer")
-    expect(explorers).to_have_count(sum("Explorer(" in s for s in code_sources(path)))
+    expect(explorers).to_have_count(explorer_cells(path))
     if path in WITH_EXPLORER:
         explorer = explorers.first
         expect(explorer.locator(".bpkit-readout div[style]").first).to_have_attribute(

@@ -6,19 +6,34 @@ import numpy as np
 import pytest
 import reference
 
-from bpkit import ALPHA, XOR_X, XOR_Y, BpkitError, Network, steps
+from bpkit import (
+    ALPHA,
+    XOR_X,
+    XOR_Y,
+    BpkitError,
+    Network,
+    finite_difference_gradients,
+    steps,
+)
 from bpkit.core import naming
 from bpkit.core.article import SIZES
 from bpkit.core.exercises import (
+    ANSWER_TOLERANCE,
     BUILDERS,
+    FINITE_STEP,
+    MISCONCEPTIONS,
     NICE_RATES,
+    Diagnosis,
     Feedback,
     Question,
     Setting,
     delta_question,
+    direction_question,
+    finite_difference_question,
     forward_question,
     new_weight_question,
     parse_answer,
+    parse_direction,
     prediction_question,
     random_question,
     random_setting,
@@ -34,6 +49,13 @@ OUTPUT = np.array([[0.5, 1.5, -1.0, 2.0]])
 def changed_setting(sample=3, lr=0.2):
     net = Network(SIZES, loss="squared", weights=[HIDDEN, OUTPUT])
     return Setting(net, XOR_X[sample:sample + 1], XOR_Y[sample:sample + 1], lr)
+
+
+def typed(question, value):
+    """What a learner types for ``value``: the word of a direction, or the number to 6 figures."""
+    if question.answer_form == "direction":
+        return {1.0: "up", -1.0: "down", 0.0: "same"}[value]
+    return f"{value:.6g}"
 
 
 def by_reference(sample=3, lr=0.2):
@@ -127,8 +149,8 @@ def test_parse_reads_unicode_look_alikes_as_the_number_they_show(text, value):
     ("\u2212", "a sign with no number"), ("\u3000", "no answer yet"), ("\t\n", "no answer yet"),
     ("1e400", "too large"), ("-1e400", "too large"), ("1e-400", "too small to tell apart from 0"),
     ("\u221e", "not a finite number"), ("-NaN", "not a finite number"),
-    ("\uff49\uff4e\uff46", "not a finite number"), ("2\u00b2", "not a number"),
-    ("\u00bd", "not a number"), ("1/2/3", "not a number"), ("1.5/2", "not a number"),
+    ("\uff49\uff4e\uff46", "not a finite number"), ("1/2/3", "not a number"),
+    ("1.5/2", "not a number"),
     ("x" * 10**6, "1000000 characters long (at most 60)"), ("1\x00", "not a number"),
 ])
 def test_parse_rejects_neighbours_naming_the_problem(text, message):
@@ -302,8 +324,9 @@ def test_seeded_questions_repeat_and_vary():
 def test_every_kind_accepts_its_own_answer(kind):
     for seed in range(5):
         q = random_question(seed, kind)
-        assert q.check(repr(q.answer)).correct
-        assert q.check(f"{q.answer:.4g}").correct  # 4 significant figures pass
+        assert q.check(typed(q, q.answer)).correct
+        if q.answer_form == "number":
+            assert q.check(f"{q.answer:.4g}").correct  # 4 significant figures pass
         assert len(q.hints) == 3 and q.solution
 
 
@@ -313,8 +336,6 @@ def test_tanh_setting_question():
     trace = setting.net.preview_step(setting.x, setting.y, setting.lr)
     assert q.answer == trace.units["Z1"].z[0]
     assert r"\tanh" in q.solution
-
-
 
 
 @pytest.mark.parametrize(("kwargs", "fragment"), [
@@ -342,8 +363,7 @@ def test_is_close_refuses_what_is_not_one_finite_number(value):
 
 
 # ----- refused input: the setting, units, seeds and names ----------------------------------------
-@pytest.mark.parametrize("build", [forward_question, delta_question, new_weight_question,
-                                   prediction_question])
+@pytest.mark.parametrize("build", list(BUILDERS.values()))
 @pytest.mark.parametrize("setting", [None, 3, "seed", changed_setting().net])
 def test_every_builder_says_what_a_setting_is(build, setting):
     with pytest.raises(BpkitError, match=re.escape(
@@ -393,7 +413,8 @@ def test_any_whole_seed_of_at_least_0_works(make):
 @pytest.mark.parametrize("kind", [[], ["forward"], {}, 1, "essay"])
 def test_an_unknown_question_kind_lists_the_kinds(kind):
     with pytest.raises(BpkitError, match="expected one of 'forward', 'delta', 'new weight', "
-                                         "'prediction', or None"):
+                                         "'prediction', 'up or down', 'finite difference', "
+                                         "or None"):
         random_question(0, kind)
 
 
@@ -416,6 +437,12 @@ def test_random_setting_takes_the_articles_sign_and_any_activation():
 
 
 # ----- a Setting made by hand ---------------------------------------------------------------------
+def test_a_setting_holds_a_batch_too():
+    setting = Setting(changed_setting().net, XOR_X, XOR_Y, 0.2)
+    assert setting.n_samples == 4 and setting.x.shape == (4, 2)
+    assert setting.trace().n_samples == 4
+
+
 def test_a_setting_reads_one_sample_given_as_lists():
     setting = Setting(changed_setting().net, [1, 1], 0, 0.2)
     assert setting.x.shape == (1, 2) and setting.y.shape == (1, 1)
@@ -425,12 +452,13 @@ def test_a_setting_reads_one_sample_given_as_lists():
 @pytest.mark.parametrize(("field", "value", "fragment"), [
     ("net", None, "net must be a bpkit Network"),
     ("net", "article", "net must be a bpkit Network"),
-    ("x", [1, 1, 1], "a Setting's x (one sample's inputs) has shape (3,)"),
-    ("x", XOR_X, "a Setting holds one sample: x of 2 number(s) and y of 1; got 4 input"),
-    ("x", [math.nan, 1], "a Setting's x (one sample's inputs) contains NaN"),
-    ("x", "1 1", "a Setting's x (one sample's inputs) must be numbers, not text"),
-    ("y", None, "a Setting's y (its target) has a missing value (None)"),
-    ("y", [1, 0], "a Setting holds one sample"),
+    ("x", [1, 1, 1], "a Setting's x (the samples' inputs) has shape (3,)"),
+    ("x", XOR_X, "a Setting needs one target row per input row: x of 2 number(s) and y of 1 "
+                 "per sample; got 4 input and 1 target rows"),
+    ("x", [math.nan, 1], "a Setting's x (the samples' inputs) contains NaN"),
+    ("x", "1 1", "a Setting's x (the samples' inputs) must be numbers, not text"),
+    ("y", None, "a Setting's y (their targets) has a missing value (None)"),
+    ("y", [1, 0], "got 1 input and 2 target rows"),
     ("lr", 0, "a Setting's lr must be a positive finite number; got 0"),
     ("lr", True, "a Setting's lr must be a positive finite number; got True"),
 ])
@@ -439,3 +467,428 @@ def test_a_setting_that_no_question_could_use_is_refused_when_it_is_made(field, 
     arguments = {"net": changed_setting().net, "x": [1, 1], "y": [0], "lr": 0.2, field: value}
     with pytest.raises(BpkitError, match=re.escape(fragment)):
         Setting(**arguments)
+
+
+# ----- NFKC, and characters NFKC would misread ---------------------------------------------
+@pytest.mark.parametrize(("text", "value"), [
+    ("\uff0d0.6", -0.6), ("\uff13\uff0f\uff15", 0.6), ("\uff0d\uff13\uff0f\uff15", -0.6),
+    ("\ufe630.5", -0.5), ("\U0001d7cf.5", 1.5), ("0\uff0e6", 0.6), ("\u00a01.5\u00a0", 1.5),
+])
+def test_parse_reads_what_nfkc_makes_ascii(text, value):
+    # full-width forms from a Chinese or Japanese input method, small and mathematical forms
+    assert parse_answer(text) == value
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("2\u00b2", "has the superscript \u00b2"), ("10\u207b\u00b3", "has the superscript"),
+    ("x\u2081", "has the subscript \u2081"), ("4\u2082", "has the subscript"),
+    ("\u00bd", "has the fraction character \u00bd: type it with a slash"),
+    ("2\u00bd", "has the fraction character"),
+])
+def test_parse_refuses_superscripts_subscripts_and_fraction_characters(text, message):
+    # NFKC alone would read 2² as 22 and 2½ as 21/2
+    with pytest.raises(BpkitError, match=re.escape(message)):
+        parse_answer(text)
+
+
+def test_a_superscript_message_says_what_to_type_instead():
+    with pytest.raises(BpkitError, match="type the number \\(4 for 2\u00b2\\)"):
+        parse_answer("2\u00b2")
+
+
+# ----- parse_direction --------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "value"), [
+    ("up", 1.0), (" UP ", 1.0), ("Up.", 1.0), ("rises", 1.0), ("goes  up", 1.0), ("\u2191", 1.0),
+    ("\uff55\uff50", 1.0), ("down", -1.0), ("Falls!", -1.0), ("\u2193", -1.0),
+    ("same", 0.0), ("stays the same", 0.0), ("unchanged", 0.0),
+])
+def test_parse_direction_reads_the_words(text, value):
+    assert parse_direction(text) == value
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "no answer yet: type up, down or same"), ("   ", "no answer yet"),
+    ("0.6", "'0.6' is a number: this question asks which way the weight moves"),
+    ("-7/5", "is a number"), ("sideways", "not a direction bpkit can read: type up, down"),
+    ("__import__('os')", "not a direction"), ("u p", "not a direction"),
+    ("up" * 40, "80 characters long"), ("up\u00b2", "superscript"),
+])
+def test_parse_direction_refuses_everything_else_with_a_message(text, message):
+    with pytest.raises(BpkitError, match=re.escape(message)):
+        parse_direction(text)
+
+
+@pytest.mark.parametrize("value", [None, 1, b"up", ["up"]])
+def test_parse_direction_refuses_non_text(value):
+    with pytest.raises(BpkitError, match="the answer must be text such as 'up'"):
+        parse_direction(value)
+
+
+# ----- relative tolerance at 4 significant figures ------------------------------------------------
+def numeric_questions(count=200):
+    questions = (random_question(seed) for seed in range(count))
+    return [q for q in questions if q.answer_form == "number"]
+
+
+def test_every_prompt_says_what_form_the_answer_takes():
+    for seed in range(60):
+        q = random_question(seed)
+        expected = ("Give 4 significant figures" if q.answer_form == "number"
+                    else "Type up, down or same.")
+        assert expected in q.prompt
+
+
+def test_answers_inside_the_relative_tolerance_pass_and_outside_are_refused():
+    questions = numeric_questions()
+    assert len(questions) >= 150
+    for q in (q for q in questions if q.answer != 0):
+        for factor in (1 + 0.99 * ANSWER_TOLERANCE, 1 - 0.99 * ANSWER_TOLERANCE):
+            assert q.check(repr(q.answer * factor)).correct, q.answer
+        assert q.check(f"{q.answer:.4g}").correct
+        for factor in (1 + 1.01 * ANSWER_TOLERANCE, 1 - 1.01 * ANSWER_TOLERANCE, 1.003, 1.014):
+            verdict = q.check(repr(q.answer * factor))
+            assert not verdict.correct, (q.answer, factor)
+
+
+def test_zero_never_passes_for_a_small_answer():
+    small = [q for q in numeric_questions() if 0 < abs(q.answer) < 1e-2]
+    assert small  # saturated tanh and sigmoid units give tiny deltas
+    for q in small:
+        assert not q.check("0").correct
+        assert not q.check(f"{q.answer:.1g}").correct or math.isclose(
+            float(f"{q.answer:.1g}"), q.answer, rel_tol=ANSWER_TOLERANCE)
+
+
+def test_the_tanh_delta_of_the_issue_needs_four_figures():
+    q = delta_question(random_setting(5, activation="tanh"), "Z1")
+    assert q.check(f"{q.answer:.4g}").correct and q.check(f"{q.answer:.5f}").correct
+    truncated = math.floor(q.answer * 1e4) / 1e4  # 0.0071 for 0.0071996: 1.4 % off
+    assert not q.check(repr(truncated)).correct
+    assert not q.check(repr(q.answer * 1.003)).correct  # 0.3 % off
+    assert not q.check("0").correct
+
+
+def test_a_question_made_by_hand_keeps_its_own_tolerance():
+    q = Question("What is 7/5?", 1.4, tolerance=1e-2)
+    assert q.check("1.41").correct and not q.check("1.5").correct
+
+
+# ----- misconceptions named ---------------------------------------------------------------------
+def test_each_misconception_gets_its_own_message_on_200_random_questions():
+    offered = set()
+    questions = [random_question(seed) for seed in range(240)]
+    for q in questions:
+        messages = {}
+        for diagnosis in q.diagnoses:
+            verdict = q.check(typed(q, diagnosis.value))
+            assert not verdict.correct
+            assert verdict.misconception == diagnosis.misconception
+            assert verdict.message == diagnosis.message == MISCONCEPTIONS[diagnosis.misconception]
+            messages[diagnosis.misconception] = verdict.message
+            offered.add(diagnosis.misconception)
+        assert len(set(messages.values())) == len(messages)  # one message per misconception
+    assert offered >= set(MISCONCEPTIONS) - {"zero_gradient"}
+
+
+def test_offered_diagnoses_differ_from_the_answer_and_each_other_at_the_tolerance():
+    for seed in range(120):
+        q = random_question(seed)
+        values = [q.answer, *(d.value for d in q.diagnoses)]
+        for i, first in enumerate(values):
+            for second in values[i + 1:]:
+                assert not q.is_close(first) or not q.is_close(second)
+                if q.answer_form == "number":
+                    assert not math.isclose(first, second, rel_tol=2 * ANSWER_TOLERANCE)
+
+
+def test_the_articles_step_names_each_slip_with_the_number_it_gives():
+    ref = reference.article_step()
+    uphill = reference.article_step(sign=-1.0)
+    article = Setting(Network(SIZES, weights=1.0), XOR_X[:1], XOR_Y[:1], ALPHA)
+    q = new_weight_question(article, "w(X0->Z1)")
+    gradient, old = ref.gradient["w(X0->Z1)"], ref.old["w(X0->Z1)"]
+    # every delta from the old weights, except that D0's links are updated first
+    late_delta = ref.new["w(Z1->D0)"] * ref.delta["D0"]
+    expected = {
+        "article_sign": uphill.new["w(X0->Z1)"], "gradient_as_weight": gradient,
+        "step_as_weight": ALPHA * gradient, "forgot_alpha": old - gradient,
+        "updated_weights": old - ALPHA * ref.z["X0"] * late_delta,
+        "stray_two": old - 2 * ALPHA * gradient, "missing_two": old - ALPHA * gradient / 2,
+    }
+    found = {d.misconception: d.value for d in q.diagnoses}
+    assert found.keys() == expected.keys()  # identity units: no f'(a) to forget, one path
+    for key, value in expected.items():
+        assert math.isclose(found[key], value), key
+        assert q.check(typed(q, value)).misconception == key
+
+
+def test_prediction_after_updating_the_output_weights_first_is_recognised():
+    article = Setting(Network(SIZES, weights=1.0), XOR_X[:1], XOR_Y[:1], ALPHA)
+    q = prediction_question(article)
+    changes = {link: value for link, value in reference.article_step().new.items()
+               if link.endswith("D0)")}
+    late = changes["w(Z0->D0)"] * reference.article_step().delta["D0"]
+    changes["w(X0->Z1)"] = changes["w(X0->Z2)"] = changes["w(X0->Z3)"] = 1 - ALPHA * late
+    net = Network(SIZES, weights=1.0)
+    for link, value in changes.items():
+        net.set_weight(link, value)
+    wrong = net.predict(XOR_X[0])[0, 0]
+    verdict = q.check(typed(q, wrong))
+    assert verdict.misconception == "updated_weights"
+    uphill = reference.article_step(sign=-1.0).h_after
+    assert q.check(typed(q, uphill)).misconception == "article_sign"
+
+
+def test_a_forgotten_derivative_is_recognised_in_a_tanh_delta():
+    setting = random_setting(5, activation="tanh")
+    q = delta_question(setting, "Z1")
+    trace = setting.trace()
+    derivative = 1 - trace.units["Z1"].z[0] ** 2
+    without = trace.units["Z1"].delta[0] / derivative
+    assert q.check(typed(q, without)).misconception == "forgot_derivative"
+
+
+def test_a_hidden_delta_with_two_outputs_sums_two_paths_and_one_path_is_named():
+    setting = random_setting(2, activation="sigmoid", outputs=2)
+    trace = setting.trace()
+    weights = [w.tolist() for w in setting.net.weights]
+    ref = reference.step((2, 3, 2), weights, setting.x[0], setting.y[0], setting.lr,
+                         activation="sigmoid")
+    q = delta_question(setting, "Z2")
+    assert math.isclose(q.answer, ref.delta["Z2"])
+    derivative = reference.F["sigmoid"][1](ref.a["Z2"])
+    paths = [derivative * ref.old[f"w(Z2->{out})"] * ref.delta[out] for out in ("D0", "D1")]
+    assert math.isclose(q.answer, sum(paths))
+    offered = {d.value for d in q.diagnoses if d.misconception == "one_path"}
+    assert offered and all(any(math.isclose(v, p) for p in paths) for v in offered)
+    for value in offered:
+        assert q.check(typed(q, value)).misconception == "one_path"
+    delta_line = steps.explain(trace, "deltas", "Z2").substituted
+    assert delta_line.split("= ", 1)[1] in q.solution
+    two_terms = r"\\left\([^()]*\\cdot[^()]* \+ [^()]*\\cdot[^()]*\\right\)"
+    assert re.search(two_terms, delta_line)  # f'(a) times (w * delta + w * delta)
+
+
+def test_a_batch_question_takes_the_mean_and_names_the_sum():
+    setting = Setting(changed_setting().net, XOR_X, XOR_Y, 0.05)
+    q = new_weight_question(setting, "w(X1->Z2)")
+    fresh = Network(SIZES, weights=[HIDDEN, OUTPUT])
+    fresh.step(XOR_X, XOR_Y, 0.05)
+    assert math.isclose(q.answer, fresh.weight("w(X1->Z2)"))
+    terms = [reference.step(SIZES, [HIDDEN, OUTPUT], x, y, 0.05).gradient["w(X1->Z2)"]
+             for x, y in zip(XOR_X, XOR_Y)]
+    old = HIDDEN[1, 1]
+    assert math.isclose(q.answer, old - 0.05 * sum(terms) / 4)
+    verdict = q.check(typed(q, old - 0.05 * sum(terms)))
+    assert verdict.misconception == "batch_sum"
+    assert "sample by sample" in q.prompt and r"\frac{1}{4}" in q.solution
+
+
+@pytest.mark.parametrize("build", [forward_question, delta_question, prediction_question])
+def test_one_sample_questions_refuse_a_batch_saying_what_to_ask(build):
+    with pytest.raises(BpkitError, match="for one sample, and the setting holds 4"):
+        build(Setting(changed_setting().net, XOR_X, XOR_Y, 0.05))
+
+
+def test_stray_and_missing_factor_two_in_the_output_delta():
+    q = delta_question(changed_setting(), "D0")
+    ref = by_reference()
+    assert q.check(typed(q, 2 * ref.delta["D0"])).misconception == "stray_two"
+    assert q.check(typed(q, ref.delta["D0"] / 2)).misconception == "missing_two"
+    assert q.check(typed(q, -ref.delta["D0"])).misconception == "article_sign"
+
+
+def test_an_article_sign_question_names_the_correct_sign_as_the_slip():
+    setting = random_setting(3, loss="article")
+    q = new_weight_question(setting, "w(Z1->D0)")
+    correct = new_weight_question(random_setting(3), "w(Z1->D0)").answer
+    assert q.check(typed(q, correct)).misconception == "correct_sign"
+    assert "article's convention" in q.check(typed(q, correct)).message
+
+
+def test_forward_slips_a_for_z_and_the_bias_left_out():
+    setting = random_setting(4, activation="sigmoid")
+    trace = setting.trace()
+    q = forward_question(setting, "Z2")
+    assert q.check(typed(q, trace.units["Z2"].a[0])).misconception == "forgot_activation"
+    unbiased = reference.F["sigmoid"][0](trace.units["Z2"].a[0] - setting.net.weight("X0->Z2"))
+    assert q.check(typed(q, unbiased)).misconception == "forgot_bias"
+
+
+def test_a_slip_that_gives_the_right_answer_is_not_offered():
+    # with linear units f'(a) = 1: forgetting it changes nothing, so nothing is named
+    q = delta_question(changed_setting(), "Z1")
+    assert "forgot_derivative" not in {d.misconception for d in q.diagnoses}
+    assert q.check(typed(q, q.answer)).correct
+
+
+def test_diagnoses_a_learner_could_not_tell_apart_fall_back_to_the_generic_messages():
+    twins = [Diagnosis("forgot_alpha", 2.0, "first"), Diagnosis("batch_sum", 2.0001, "second"),
+             Diagnosis("stray_two", 1.4000001, "the answer itself"),
+             Diagnosis("step_as_weight", 0.4, "kept")]
+    q = Question("What is 7/5?", 1.4, tolerance=1e-3, diagnoses=twins)
+    assert [d.message for d in q.diagnoses] == ["kept"]
+    assert q.check("2").message == "2 is not it. Try again, or take a hint."
+    assert q.check("0.4") == Feedback(False, "kept", "step_as_weight")
+    assert q.check("1.4").correct
+
+
+def test_one_misconception_may_give_two_values():
+    paths = [Diagnosis("one_path", 0.5, "one path"), Diagnosis("one_path", 0.9, "one path"),
+             Diagnosis("one_path", 0.9, "one path")]
+    q = Question("?", 1.4, tolerance=1e-3, diagnoses=paths)
+    assert [d.value for d in q.diagnoses] == [0.5, 0.9]
+    assert q.check("0.9").misconception == q.check("0.5").misconception == "one_path"
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"diagnoses": "forgot_alpha"}, "diagnoses must be a list of Diagnosis"),
+    ({"diagnoses": [1.4]}, "diagnoses must be a list of Diagnosis"),
+    ({"diagnoses": None}, "diagnoses must be a list of Diagnosis"),
+    ({"answer_form": "essay"}, "answer_form must be 'number' or 'direction'"),
+    ({"answer_form": None}, "answer_form must be 'number' or 'direction'"),
+    ({"answer_form": "direction"}, "a direction question's answer must be 1 (up), -1 (down)"),
+])
+def test_a_question_with_bad_diagnoses_or_form_is_refused(kwargs, fragment):
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        Question("What is 7/5?", 1.4, **kwargs)
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"value": "2"}, "a Diagnosis's value (the wrong answer it recognises) must be a finite"),
+    ({"value": math.inf}, "must be a finite number; got inf"),
+    ({"misconception": None}, "misconception and message must be text"),
+    ({"message": 3}, "misconception and message must be text"),
+])
+def test_a_diagnosis_that_could_not_be_matched_is_refused(kwargs, fragment):
+    arguments = {"misconception": "forgot_alpha", "value": 2.0, "message": "m", **kwargs}
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        Diagnosis(**arguments)
+
+
+# ----- up or down ---------------------------------------------------------------------------------
+def test_direction_question_follows_the_step():
+    for seed in range(30):
+        setting = random_setting(seed, activation="tanh", outputs=1 + seed % 2)
+        for link in ("w(X0->Z1)", "w(Z3->D0)"):
+            q = direction_question(setting, link)
+            fresh = setting.net.copy()
+            before = fresh.weight(link)
+            fresh.step(setting.x, setting.y, setting.lr)
+            assert q.answer == float(np.sign(fresh.weight(link) - before))
+            assert q.answer_form == "direction"
+
+
+def test_a_weight_that_rises_names_the_punishing_misconception():
+    rising = next(q for q in (random_question(seed, "up or down") for seed in range(50))
+                  if q.answer == 1.0 and "article's sign" not in q.prompt)
+    assert rising.check("up").correct and rising.check(" Rises ").correct
+    verdict = rising.check("down")
+    assert verdict.misconception == "weights_only_fall" and "rises" in verdict.message
+    assert rising.check("same").misconception == "weight_stays"
+    assert "is a number" in rising.check("0.6").message
+
+
+def test_a_weight_that_falls_names_the_articles_sign_for_up():
+    falling = next(q for q in (random_question(seed, "up or down") for seed in range(50))
+                   if q.answer == -1.0 and "article's sign" not in q.prompt)
+    assert falling.check("up").misconception == "article_direction"
+
+
+def test_a_link_from_an_input_of_0_stays_the_same():
+    article = Setting(Network(SIZES, weights=1.0), XOR_X[:1], XOR_Y[:1], ALPHA)
+    q = direction_question(article, "w(X1->Z1)")
+    assert q.answer == 0.0 and q.check("same").correct
+    assert q.check("up").misconception == q.check("down").misconception == "zero_gradient"
+
+
+def test_random_questions_include_a_weight_that_rises():
+    rises = [q for q in (random_question(seed, "new weight") for seed in range(40))
+             if q.answer > float(re.search(r"\(now \$(-?[\d.]+)\$\)", q.prompt)[1])]
+    assert rises
+
+
+# ----- finite differences -------------------------------------------------------------------------
+def test_finite_difference_question_is_the_central_difference_of_the_loss():
+    setting = changed_setting(sample=1)
+    q = finite_difference_question(setting, "w(X2->Z3)")
+    estimate = finite_difference_gradients(setting.net, setting.x, setting.y, eps=FINITE_STEP)
+    assert math.isclose(q.answer, estimate[0][2, 2], rel_tol=1e-8)
+    ref = by_reference(sample=1)
+    assert math.isclose(q.answer, ref.gradient["w(X2->Z3)"], rel_tol=1e-8)  # J is a parabola
+    assert q.check(typed(q, 2 * q.answer)).misconception == "fd_over_eps"
+    assert q.check(typed(q, -q.answer)).misconception == "fd_backwards"
+    assert "agree" in q.solution
+
+
+def test_finite_difference_names_a_one_sided_difference_where_it_differs():
+    q = finite_difference_question(random_setting(2, activation="tanh"), "w(X0->Z1)")
+    one_sided = [d for d in q.diagnoses if d.misconception == "fd_one_sided"]
+    for diagnosis in one_sided:
+        assert q.check(typed(q, diagnosis.value)).misconception == "fd_one_sided"
+
+
+def test_finite_difference_with_the_articles_sign_says_why_they_disagree():
+    q = finite_difference_question(random_setting(3, loss="article"), "w(Z1->D0)")
+    assert "minus the slope of J" in q.solution
+
+
+# ----- coverage of random questions ---------------------------------------------------------------
+def test_random_questions_cover_every_setting_and_kind():
+    questions = [random_question(seed) for seed in range(240)]
+    prompts = " ".join(q.prompt for q in questions)
+    for fragment in ("tanh hidden units", "sigmoid hidden units", "linear hidden units",
+                     "the article's sign", "a second output", "the whole batch",
+                     "central difference", "go up or down"):
+        assert fragment in prompts, fragment
+    weights = re.findall(r"what is \$w_\{\w_\{\d\} \\to (\w)", prompts)
+    assert {"Z", "D"} <= set(weights)  # links into every layer
+
+
+def test_solutions_show_f_prime_for_tanh_and_sigmoid_units():
+    setting = random_setting(5, activation="tanh")
+    q = delta_question(setting, "Z1")
+    trace = setting.trace()
+    derivative = 1 - math.tanh(trace.units["Z1"].a[0]) ** 2
+    assert r"f'\left(a_{Z_{1}}\right) &= 1 - \tanh" in q.solution
+    assert rf"= {latex_number(derivative)}" in q.solution and "z_{Z_{1}}^{2}" in q.solution
+    sigmoid = delta_question(random_setting(5, activation="sigmoid"), "Z1")
+    assert r"z_{Z_{1}} \left(1 - z_{Z_{1}}\right)" in sigmoid.solution
+
+
+# ----- random_setting's new choices ---------------------------------------------------------------
+def test_random_setting_with_two_outputs_and_a_batch():
+    setting = random_setting(3, outputs=2, batch=True)
+    assert setting.net.sizes == (2, 3, 2)
+    assert np.array_equal(setting.x, XOR_X)
+    assert np.array_equal(setting.y[:, 1], 1 - XOR_Y[:, 0])
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"outputs": 3}, "outputs must be a whole number from 1 to 2"),
+    ({"outputs": True}, "outputs must be a whole number"),
+    ({"batch": 1}, "batch must be True (all four XOR samples) or False"),
+    ({"batch": "yes"}, "batch must be True"),
+])
+def test_random_setting_refuses_other_outputs_and_batches(kwargs, fragment):
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        random_setting(0, **kwargs)
+
+
+def test_a_logistic_output_has_no_half_to_lose_but_its_other_slips_are_named():
+    net = Network(SIZES, activation="tanh", output_activation="sigmoid", loss="logistic",
+                  weights=[HIDDEN, OUTPUT])
+    q = new_weight_question(Setting(net, XOR_X[1:2], XOR_Y[1:2], 0.2), "w(X0->Z1)")
+    named = {d.misconception for d in q.diagnoses}
+    assert not named & {"stray_two", "missing_two"}
+    assert {"article_sign", "forgot_derivative", "forgot_alpha"} <= named
+
+
+def test_zero_does_not_pass_for_a_saturated_tanh_delta_below_1e_4():
+    # the issue's case: an absolute tolerance of 1e-4 let "0" pass for a delta of about 7.5e-5
+    tiny = next(q for seed in range(100) for unit in ("Z1", "Z2", "Z3")
+                if 0 < abs((q := delta_question(random_setting(seed, activation="tanh"),
+                                                unit)).answer) < 1e-4)
+    assert not tiny.check("0").correct and not tiny.check("-0").correct
+    assert not tiny.check(repr(tiny.answer * 1.01)).correct
+    assert tiny.check(f"{tiny.answer:.4g}").correct

@@ -5,8 +5,17 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+import reference
 
-from bpkit import BpkitError, Network
+from bpkit import (
+    XOR_X,
+    XOR_Y,
+    BpkitError,
+    Network,
+    article_network,
+    check_gradients,
+    compare_gradients,
+)
 from bpkit.core.gradcheck import finite_difference_gradients
 
 
@@ -129,4 +138,89 @@ def test_bad_inputs_or_targets_are_refused_naming_which(X, Y, named):
     net, _, _, before = small_problem()
     with pytest.raises(BpkitError, match=named):
         finite_difference_gradients(net, X, Y)
+    assert_unchanged(net, before)
+
+
+# ----- check_gradients and compare_gradients: one call, the count and the largest gap -----------
+def test_the_articles_start_agrees_on_all_thirteen_links():
+    net = article_network("squared")
+    check = check_gradients(net, XOR_X[:1], XOR_Y[:1])
+    assert check.count == 13 and check.method == "finite difference"
+    assert check.largest_gap < 1e-8
+    assert check.backprop == tuple(g for layer in net.gradients(XOR_X[:1], XOR_Y[:1])
+                                   for g in layer.ravel())
+    assert str(check) == ("13 gradients compared: the largest |finite difference - backprop| "
+                          "is 0 (rounded to 8 decimals)")
+
+
+def test_the_articles_gradient_is_minus_the_slope_of_its_reported_error():
+    # The article's network reports 1/2 (h - y)^2 but takes delta(D0) = y - h: backprop gives
+    # minus the slope the finite differences measure, a gap of twice the gradient.
+    ref = reference.article_step(sign=-1.0)
+    check = check_gradients(article_network("article"), XOR_X[:1], XOR_Y[:1])
+    for link, backprop, estimate in zip(check.links, check.backprop, check.estimate):
+        assert backprop == pytest.approx(ref.gradient[link])
+        assert estimate == pytest.approx(-ref.gradient[link], abs=1e-8)
+    assert check.largest_gap == pytest.approx(2 * abs(ref.gradient["w(X0->Z1)"]), rel=1e-8)
+    assert check.worst_link == "w(X0->Z1)"
+    assert str(check).endswith("is 8 (rounded to 8 decimals, at w(X0->Z1))")
+    table = check.table()
+    assert table.header == ("link", "backprop", "finite difference",
+                            "finite difference - backprop")
+    assert table.rows[0] == ("w(X0->Z1)", ref.gradient["w(X0->Z1)"], -ref.gradient["w(X0->Z1)"],
+                             -2 * ref.gradient["w(X0->Z1)"])
+
+
+def test_a_random_tanh_network_on_every_xor_sample_agrees_and_is_left_alone():
+    net = Network((2, 3, 1), activation="tanh", weights="random", seed=1)
+    before = net.weights
+    check = check_gradients(net, XOR_X, XOR_Y, eps=1e-5)
+    assert check.count == 13 and check.largest_gap < 1e-8
+    assert_unchanged(net, before)
+
+
+def test_compare_gradients_finds_and_names_the_one_wrong_estimate():
+    net = article_network("squared")
+    estimates = net.symbolic().full_gradients(net.weights, XOR_X, XOR_Y)
+    assert compare_gradients(net, XOR_X, XOR_Y, estimates, "sympy").largest_gap < 1e-12
+    estimates[1][0, 2] += 0.25
+    check = compare_gradients(net, XOR_X, XOR_Y, estimates, "  sympy's full derivative ")
+    assert check.method == "sympy's full derivative"
+    assert check.largest_gap == pytest.approx(0.25)
+    assert check.worst_link == "w(Z2->D0)"
+    assert "is 0.25 (rounded to 8 decimals, at w(Z2->D0))" in str(check)
+
+
+@pytest.mark.parametrize(("estimates", "fragment"), [
+    (None, "estimates must be a list of 2 arrays with shapes [(3, 3), (1, 4)]"),
+    ("zeros", "estimates must be a list of 2 arrays"),
+    ([np.zeros((3, 3))], "estimates must be a list of 2 arrays"),
+    ([np.zeros((3, 3)), np.zeros((4, 1))], "estimates[1] must have shape (1, 4)"),
+    ([np.zeros((3, 3)), [[0, 0, "0", 0]]], "estimates[1] must be real numbers"),
+    ([np.zeros((3, 3)), [[0, 0, float("nan"), 0]]], "estimates[1] contains NaN"),
+])
+def test_compare_gradients_refuses_estimates_not_shaped_like_the_weights(estimates, fragment):
+    net = article_network("squared")
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        compare_gradients(net, XOR_X, XOR_Y, estimates, "sympy")
+
+
+@pytest.mark.parametrize("method", [None, "", "   ", 3, ["finite difference"]])
+def test_compare_gradients_wants_a_name_for_the_estimate(method):
+    net = article_network("squared")
+    with pytest.raises(BpkitError, match="method must be a short text naming the estimate"):
+        compare_gradients(net, XOR_X, XOR_Y, net.weights, method)
+
+
+@pytest.mark.parametrize(("call", "fragment"), [
+    (lambda net: check_gradients(net, XOR_X, XOR_Y, eps=0), "eps (the finite-difference step"),
+    (lambda net: check_gradients(net, [[0, 0, 0]], [[0]]), "X (the inputs)"),
+    (lambda net: compare_gradients(net, XOR_X, [[0]], net.weights, "sympy"), "Y has 1"),
+    (lambda net: check_gradients(None, XOR_X, XOR_Y), "net must be a bpkit Network"),
+])
+def test_the_checks_refuse_what_the_gradients_refuse_and_change_nothing(call, fragment):
+    net = article_network("squared")
+    before = net.weights
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        call(net)
     assert_unchanged(net, before)

@@ -86,6 +86,56 @@ def test_layer_by_layer_deltas_equal_the_shortcut_and_the_full_chain_rule(sizes,
 
 
 @pytest.mark.parametrize(("sizes", "acts", "loss"), LAYOUTS)
+def test_the_shortcut_minus_the_full_derivative_simplifies_to_zero(sizes, acts, loss):
+    sym = derive(sizes, acts, loss)
+    for unit in sym.a:
+        gap = sym.shortcut_minus_derivative(unit)
+        assert isinstance(gap, sp.Expr) and gap == 0, (unit, gap)
+
+
+def test_the_difference_is_taken_with_the_later_deltas_written_out():
+    # Left as a symbol, delta(D0) would survive in the difference; written as a_D0 - y it cancels.
+    sym = article_network("squared").symbolic()
+    assert sym.delta["D0"] in sym.shortcut["Z1"].free_symbols
+    assert sym.shortcut_minus_derivative("Z1").free_symbols == set()
+
+
+@pytest.mark.parametrize(("sizes", "acts", "loss"), LAYOUTS)
+def test_full_deltas_at_a_sample_equal_the_numeric_step(sizes, acts, loss):
+    net = Network(sizes, activation=list(acts[:-1]), output_activation=acts[-1], loss=loss,
+                  weights="random", seed=9)
+    x = np.random.default_rng(5).uniform(-1, 1, sizes[0])
+    target = np.random.default_rng(6).uniform(0.1, 0.9, sizes[-1])
+    full = net.symbolic().full_deltas_at(net.weights, x, target)
+    trace = net.preview_step(x, target, 0.1)
+    assert set(full) == set(net.symbolic().a)
+    for unit, value in full.items():
+        assert value == pytest.approx(trace.units[unit].delta[0], rel=1e-10, abs=1e-14), unit
+
+
+@pytest.mark.parametrize("loss", ["article", "squared"])
+def test_full_deltas_at_the_articles_start_are_the_reference_deltas(loss):
+    ref = reference.article_step(sign={"article": -1.0, "squared": 1.0}[loss])
+    net = article_network(loss)
+    full = net.symbolic().full_deltas_at(net.weights, XOR_X[0], XOR_Y[0])
+    assert full == pytest.approx({unit: ref.delta[unit] for unit in full})
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"weights": None}, "weights must be a list of 2 arrays with shapes [(3, 3), (1, 4)]"),
+    ({"weights": [np.ones((3, 3)), np.ones((4, 1))]}, "weights[1] must have shape (1, 4)"),
+    ({"x": [0, math.nan]}, "X (the inputs) contains NaN"),
+    ({"x": XOR_X, "y": XOR_Y}, "values takes one sample"),
+    ({"y": "1"}, "Y (the targets) must be numbers, not text"),
+])
+def test_full_deltas_at_refuse_what_values_refuses(kwargs, fragment):
+    net = article_network("squared")
+    arguments = {"weights": net.weights, "x": [0, 1], "y": 1, **kwargs}
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        net.symbolic().full_deltas_at(**arguments)
+
+
+@pytest.mark.parametrize(("sizes", "acts", "loss"), LAYOUTS)
 def test_symbolic_values_equal_the_numeric_step(sizes, acts, loss):
     net = Network(sizes, activation=list(acts[:-1]), output_activation=acts[-1], loss=loss,
                   weights="random", seed=7)
@@ -246,7 +296,7 @@ def test_layer_of_names_every_unit(unit):
 
 
 @pytest.mark.parametrize("method", ["shortcut_terms", "shortcut_matches", "full_delta",
-                                    "delta_proved"])
+                                    "delta_proved", "shortcut_minus_derivative"])
 @pytest.mark.parametrize("unit", ["X1", "Z0", "Q", None, [1], {}])
 def test_every_method_about_a_delta_names_the_units_with_one(method, unit):
     sym = article_network().symbolic()

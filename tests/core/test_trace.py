@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -136,9 +137,10 @@ def test_unknown_table_names_the_kinds(trace):
 
 # ----- drawing -----------------------------------------------------------------------------------
 def unit_labels(figure):
-    """The diagram's unit labels by unit name (each label starts with its unit's name)."""
+    """The diagram's unit labels by unit name (each starts with its name: "Z1\n..." or "X1 = 0")."""
     texts = [t.get_text() for t in figure.findobj(lambda artist: hasattr(artist, "get_text"))]
-    return {text.split("\n")[0]: text for text in texts if "\n" in text}
+    names = re.compile(r"^([XZD]\d+)(?:\n| = )")
+    return {found.group(1): text for text in texts if (found := names.match(text))}
 
 
 @pytest.mark.parametrize("phase", naming.PHASES)

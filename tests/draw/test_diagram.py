@@ -61,10 +61,11 @@ def test_the_articles_step_reads_as_the_reference_computes_it(loss):
     diagram.label(article_step(loss), "forward")
     assert diagram.unit_labels["D0"].get_text() == (
         f"D0\na = {number(ref.a['D0'])}\nz = {number(ref.z['D0'])}")
-    assert diagram.unit_labels["X1"].get_text() == "X1\nz = 0"
+    assert diagram.unit_labels["X1"].get_text() == "X1 = 0"  # an input reads as the article's
+    assert diagram.unit_labels["Z0"].get_text() == "Z0 = 1"
     diagram.label(article_step(loss), "deltas")
     assert diagram.unit_labels["Z2"].get_text() == f"Z2\nδ = {number(ref.delta['Z2'])}"
-    assert diagram.unit_labels["Z0"].get_text() == "Z0\nno δ"
+    assert diagram.unit_labels["Z0"].get_text() == "Z0 = 1\nno δ"
     diagram.label(article_step(loss), "update")
     assert diagram.link_labels["w(Z1->D0)"].get_text() == (
         f"{number(ref.old['w(Z1->D0)'])} → {number(ref.new['w(Z1->D0)'])}")

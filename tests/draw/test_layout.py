@@ -160,11 +160,10 @@ def test_forward_texts_show_a_and_z_and_the_weights():
     ref = article_reference()
     said = layout.labels(article_trace(), "forward")
     for name, text in said.units.items():
-        lines = [name]
-        if name in ref.a:
-            lines.append(f"a = {number(ref.a[name])}")
-        lines.append(f"z = {number(ref.z[name])}")
-        assert text == "\n".join(lines)
+        if name not in ref.a:  # an input or bias unit holds a value: "X1 = 0", "Z0 = 1"
+            assert text == f"{name} = {number(ref.z[name])}"
+            continue
+        assert text == f"{name}\na = {number(ref.a[name])}\nz = {number(ref.z[name])}"
     assert said.links == {name: number(old) for name, old in ref.old.items()}
     assert set(said.looks.values()) == {"normal"}
     assert f"output h = {number(ref.z['D0'])}" in said.title
@@ -177,7 +176,7 @@ def test_deltas_texts_show_each_delta_and_none_for_input_and_bias(loss):
     said = layout.labels(article_trace(loss), "deltas")
     for name, text in said.units.items():
         assert text == (f"{name}\nδ = {number(ref.delta[name])}" if name in ref.delta
-                        else f"{name}\nno δ")
+                        else f"{name} = {number(ref.z[name])}\nno δ")
     assert said.links == {name: number(old) for name, old in ref.old.items()}
     assert "have no δ" in said.footer
 
@@ -192,10 +191,10 @@ def test_update_texts_show_old_to_new_and_mark_exactly_the_changed_links(loss):
                           for name in ref.old}
     assert "changed" in said.looks.values() and "muted" in said.looks.values()
     for name, text in said.units.items():
-        lines = [name, f"z = {number(ref.z[name])}"]
-        if name in ref.delta:
-            lines.append(f"δ = {number(ref.delta[name])}")
-        assert text == "\n".join(lines)
+        if name not in ref.a:
+            assert text == f"{name} = {number(ref.z[name])}"
+            continue
+        assert text == f"{name}\nz = {number(ref.z[name])}\nδ = {number(ref.delta[name])}"
     assert f"α = {number(ALPHA)}" in said.title
     assert f"loss {number(ref.loss)} → {number(ref.loss_after)}" in said.title
 
@@ -272,3 +271,13 @@ def test_label_widths_are_whole_numbers_of_characters(chars):
 def test_labels_say_what_a_trace_is(trace):
     with pytest.raises(BpkitError, match=re.escape("trace must be a StepTrace")):
         layout.labels(trace, "forward")
+
+
+@pytest.mark.parametrize("phase", ["deltas", "update"])
+def test_a_forward_pass_alone_is_drawn_in_its_forward_phase_only(phase):
+    from bpkit import forward_trace
+
+    trace = forward_trace(article_network("squared"), XOR_X[:1], XOR_Y[:1])
+    assert "X1 = 0" in layout.labels(trace, "forward").units.values()
+    with pytest.raises(BpkitError, match="forward pass alone"):
+        layout.labels(trace, phase)

@@ -6,6 +6,8 @@ import re
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import TwoSlopeNorm
 from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 
@@ -103,6 +105,64 @@ def test_decision_boundary_of_the_linear_optimum_is_flat():
     fig = rendered(plots.decision_boundary(net, resolution=20))
     assert "nearly constant" in fig.axes[0].get_title()
     assert "h = 0.5" not in legend_texts(fig)
+
+
+INSIDE = [(x, y) for x in np.linspace(0.25, 0.75, 5) for y in np.linspace(0.25, 0.75, 5)]
+"""Points of the square away from the four samples' markers and labels."""
+
+
+def colours_at(fig, points):
+    """The rendered RGB colour of the plot at each (X1, X2), read from the drawn pixels."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    image = np.asarray(canvas.buffer_rgba())
+    pixels = fig.axes[0].transData.transform(points)
+    return {tuple(int(v) for v in image[image.shape[0] - int(y) - 1, int(x), :3])
+            for x, y in pixels}
+
+
+def output_colour(value, low=0.0, high=1.0):
+    """The colour map's 8-bit RGB colour for an output on the scale low..high."""
+    rgba = plt.get_cmap(plots.OUTPUT_COLOURS)(TwoSlopeNorm(0.5, low, high)(value))
+    return np.round(np.array(rgba[:3]) * 255)
+
+
+def constant_net(h):
+    """A network whose output is h for every input: only the bias Z0 -> D0 is not 0."""
+    return Network([2, 3, 1], weights=[np.zeros((3, 3)), np.array([[h, 0.0, 0.0, 0.0]])])
+
+
+def test_an_output_flat_at_one_half_up_to_1e_7_is_drawn_in_one_colour():
+    net = article_network("squared")
+    net.train(XOR_X, XOR_Y, 0.1, 1000)
+    h = net.predict(XOR_X)[:, 0]
+    assert h.min() < 0.5 < h.max() and np.ptp(h) < 1e-6  # straddles 0.5 by float noise
+    fig = rendered(plots.decision_boundary(net))
+    colours = colours_at(fig, INSIDE)
+    assert len(colours) == 1
+    np.testing.assert_allclose(colours.pop(), output_colour(0.5), atol=1)
+    assert fig.axes[1].get_ylim() == (0.0, 1.0)  # the colour bar still runs from 0 to 1
+
+
+@pytest.mark.parametrize(("h", "top"), [(0.5, 1.0), (0.3, 1.0), (0.95, 1.0), (4.0, 4.0),
+                                        (-0.5, 1.0)])
+def test_a_constant_output_is_one_colour_that_says_its_value(h, top):
+    fig = rendered(plots.decision_boundary(constant_net(h), resolution=30))
+    colours = colours_at(fig, INSIDE)
+    low = min(h, 0.0)
+    assert len(colours) == 1
+    np.testing.assert_allclose(colours.pop(), output_colour(h, low, top), atol=1)
+    assert fig.axes[1].get_ylim() == (low, top)
+    assert "nearly constant" in fig.axes[0].get_title()
+
+
+def test_a_curved_output_keeps_its_bands_and_the_scale_from_0_to_1():
+    net = trained_tanh_net()
+    fig = rendered(plots.decision_boundary(net, resolution=60))
+    assert len(colours_at(fig, INSIDE)) > 3
+    low, high = fig.axes[1].get_ylim()
+    assert low <= 0.0 and high >= 1.0
+    assert "nearly constant" not in fig.axes[0].get_title()
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

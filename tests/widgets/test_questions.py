@@ -2,7 +2,16 @@ import html
 
 import pytest
 
-from bpkit import BpkitError
+from bpkit import (
+    ALPHA,
+    XOR_X,
+    XOR_Y,
+    BpkitError,
+    Setting,
+    article_network,
+    new_weight_question,
+    number,
+)
 from bpkit.core.exercises import Question, random_question
 from bpkit.widgets.questions import QuestionWidget
 
@@ -76,3 +85,44 @@ def test_without_a_kernel_a_question_shows_its_text():
     page = QuestionWidget(question)._repr_mimebundle_()["text/html"]
     assert "What is 7/5?" in page and "2 hints" in page and "Run All Cells" in page
     assert "1.4" not in page  # the answer stays hidden
+
+
+def article_warm_up():
+    return Setting(article_network("squared"), XOR_X[:1], XOR_Y[:1], ALPHA)
+
+
+def test_the_feedback_names_the_misconception_behind_a_wrong_answer():
+    widget = QuestionWidget(new_weight_question(article_warm_up(), "w(X0->Z1)"))
+    wrong = next(d for d in widget.question.diagnoses if d.misconception == "article_sign")
+    widget.answer_box.value = number(wrong.value)
+    shown = html.unescape(widget.feedback.value)
+    assert wrong.message in shown and "&#10008;" in widget.feedback.value
+    widget.answer_box.value = "\uff0d0.6"  # a full-width minus: not the answer, -0.6
+    assert "wrong sign" in html.unescape(widget.feedback.value)
+    widget.answer_box.value = "\uff10\uff0e\uff16"  # full-width 0.6
+    assert "Correct" in widget.feedback.value
+
+
+def test_a_direction_question_takes_words_in_its_box():
+    question = random_question(3, "up or down")
+    widget = QuestionWidget(question)
+    assert widget.answer_box.placeholder == "up, down or same"
+    right = {1.0: "up", -1.0: "down", 0.0: "same"}[question.answer]
+    widget.hint()
+    for typed in ("0.6", "__import__('os')", "sideways", "2\u00b2"):
+        assert not widget.submit(typed).correct
+        assert widget.hints_shown == 1  # a refused answer changes nothing else
+    widget.answer_box.value = right.upper()
+    assert "Correct" in widget.feedback.value
+    assert QuestionWidget(random_question(3, "delta")).answer_box.placeholder.startswith(
+        "your answer")
+
+
+def test_without_a_kernel_a_built_question_shows_its_prompt_but_not_its_answer():
+    for seed in range(12):
+        question = random_question(seed)
+        page = QuestionWidget(question)._repr_mimebundle_()["text/html"]
+        assert question.prompt in page and "Run All Cells" in page
+        assert question.solution not in page and "Correct" not in page
+        if question.answer_form == "number":
+            assert f"= {number(question.answer, 6)}$" not in page
