@@ -81,6 +81,7 @@ student: $(VENV)/.installed
 # Voila's --token flag turns the token on: JUPYTER_TOKEN from the environment, else a random one.
 present: $(VENV)/.installed
 	BPKIT_LECTURE=1 JUPYTER_PATH="$$(pwd)/share/jupyter" \
+	JUPYTER_CONFIG_PATH="$$(pwd)/share/jupyter-config" \
 	$(BIN)/voila notebooks --template=bpkit-lecture --Voila.ip=127.0.0.1 --port=$(PORT_CHECKED) \
 		--Voila.port_retries=0 --token $(OPEN_BROWSER)
 

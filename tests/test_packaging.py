@@ -206,7 +206,11 @@ def test_the_servers_keep_their_port_and_jupyterlab_asks_no_news_question():
     makefile = (ROOT / "Makefile").read_text()
     assert makefile.count("--ServerApp.port_retries=0") == 2  # make lab and make student
     assert "--Voila.port_retries=0" in makefile
-    assert makefile.count('JUPYTER_CONFIG_PATH="$$(pwd)/share/jupyter-config"') == 2
+    # lab, student and present: no news toast; kernels end with their lecture page
+    assert makefile.count('JUPYTER_CONFIG_PATH="$$(pwd)/share/jupyter-config"') == 3
+    voila_config = (ROOT / "share/jupyter-config/voila.py").read_text()
+    assert "c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie" in voila_config
+    assert "c.MappingKernelManager.cull_connected = False" in voila_config
     overrides = json.loads((ROOT / "share/jupyter-config/labconfig/"
                             "default_setting_overrides.json").read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"

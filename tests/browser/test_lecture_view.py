@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -66,3 +67,38 @@ def test_lecture_view_needs_the_token(voila: Server):
     assert http_status(page) in (302, 401, 403)
     assert http_status(f"{page}?token=not-the-token") in (302, 401, 403)
     assert http_status(f"{page}?token={voila.token}") == 200
+
+
+def kernels(server: Server) -> int:
+    """How many kernels the server is running now (its ipykernel processes)."""
+    import psutil
+
+    children = psutil.Process(server.process.pid).children(recursive=True)
+    return sum(1 for child in children if "ipykernel" in " ".join(child.cmdline()))
+
+
+def settles_at(server: Server, most: int, seconds: float = 15.0) -> int:
+    """The kernel count once it is at most ``most`` (or after ``seconds``, whatever it is)."""
+    deadline = time.monotonic() + seconds
+    while (count := kernels(server)) > most and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return count
+
+
+def test_reloading_and_closing_pages_leaves_no_kernel_behind(voila: Server, browser):
+    """A lecture reloads pages over and over: each view's kernel ends with its page."""
+    url = f"{voila.url}/voila/render/{NOTEBOOKS[0].name}?token={voila.token}"
+    before = settles_at(voila, 0)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url)
+        for _ in range(3):
+            expect(page.locator(".bpkit-explorer")).to_be_visible(timeout=90_000)
+            page.reload()
+        expect(page.locator(".bpkit-explorer")).to_be_visible(timeout=90_000)
+        assert settles_at(voila, before + 1) <= before + 1  # one open page, one kernel
+        page.close(run_before_unload=True)  # as closing the tab does
+        assert settles_at(voila, before) <= before
+    finally:
+        context.close()
