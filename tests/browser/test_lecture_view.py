@@ -102,3 +102,22 @@ def test_reloading_and_closing_pages_leaves_no_kernel_behind(voila: Server, brow
         assert settles_at(voila, before) <= before
     finally:
         context.close()
+
+
+CONTROLS = (".widget-label, .widget-readout, .widget-dropdown select, .widget-text input, "
+            ".jupyter-button, .widget-toggle-button")
+"""Every kind of control text: slider labels and values, menus, answer boxes, buttons, toggles."""
+
+
+@pytest.mark.parametrize("name", ["05_weight_updates.ipynb", "08_exercises.ipynb"])
+def test_the_lecture_view_draws_every_control_large(voila: Server, page: Page, name):
+    page.goto(f"{voila.url}/voila/render/{name}?token={voila.token}")
+    expect(page.locator("body")).to_contain_text("Check yourself", timeout=180_000)
+    controls = page.locator(CONTROLS)
+    expect(page.locator(".jupyter-button:visible").first).to_be_visible(timeout=60_000)
+    sizes = controls.evaluate_all(
+        "nodes => nodes.filter(n => n.offsetParent !== null)"
+        ".map(n => [n.className, parseFloat(getComputedStyle(n).fontSize)])")
+    assert len(sizes) >= 5, sizes
+    small = [(kind, size) for kind, size in sizes if size < 20]
+    assert not small, small  # 13 px by default: too small for the back row
