@@ -213,8 +213,10 @@ class Explorer(WidgetView):
         shown = [by_name[name] for name in CONTROLS_BY_PHASE[self.phase]]
         controls = widgets.HBox([*shown, self.reset_button],
                                 layout=widgets.Layout(flex_flow="row wrap"))
-        weights = widgets.HBox(groups, layout=widgets.Layout(flex_flow="row wrap"))
-        self.widget = widgets.VBox([controls, weights, self.image, self.readout])
+        weights = widgets.VBox(groups, layout=widgets.Layout(flex="0 0 auto"))
+        beside = widgets.HBox([weights, self.readout],  # a slider and its numbers on one screen
+                              layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+        self.widget = widgets.VBox([controls, beside, self.image])
         """The whole explorer, ready to display."""
         self.widget.add_class("bpkit-explorer")
         self.widget.add_class(f"bpkit-phase-{self.phase}")

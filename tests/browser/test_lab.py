@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import NOTEBOOKS, SCREENSHOTS, Server, code_sources, explorer_cells
 from playwright.sync_api import Page, expect
-from widgets_in_page import exercise_explorer
+from widgets_in_page import exercise_explorer, slider
 
 READY = """name => {
   const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -67,3 +67,29 @@ def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(lab: Server, page: 
         players.first.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / f"lab-{path.stem}.png"))
     page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+
+
+def test_at_laptop_size_a_slider_and_the_numbers_it_changes_are_on_screen_together(
+        lab: Server, browser):
+    """1366x768 with the file browser open: the update explorer's sliders beside its readout."""
+    path = next(p for p in NOTEBOOKS if p.stem == "05_weight_updates")
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{lab.url}/lab/workspaces/laptop/tree/{path.name}?reset&token={lab.token}")
+        expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=90_000)
+        page.wait_for_function(READY, arg=path.name, timeout=90_000)
+        expect(page.locator("#filebrowser")).to_be_visible()  # the left panel stays open
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(ALL_DONE, arg=len(code_sources(path)), timeout=180_000)
+        explorer = page.locator(".jp-NotebookPanel:visible .bpkit-explorer").first
+        explorer.evaluate("node => node.scrollIntoView({block: 'start'})")
+        first_slider = slider(explorer, "X0->Z1").bounding_box()
+        table = explorer.locator(".bpkit-readout table").bounding_box()
+        assert first_slider["y"] >= 0 and first_slider["y"] + first_slider["height"] <= 768
+        assert table["x"] > first_slider["x"] + first_slider["width"]  # beside, not below
+        assert table["y"] >= 0 and table["y"] + 120 <= 768  # its first rows on screen too
+        page.screenshot(path=str(SCREENSHOTS / "laptop-05_weight_updates.png"))
+    finally:
+        context.close()
