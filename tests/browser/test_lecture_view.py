@@ -121,3 +121,19 @@ def test_the_lecture_view_draws_every_control_large(voila: Server, page: Page, n
     assert len(sizes) >= 5, sizes
     small = [(kind, size) for kind, size in sizes if size < 20]
     assert not small, small  # 13 px by default: too small for the back row
+
+
+def test_the_lecture_view_needs_no_internet_and_its_icons_show(voila: Server, page: Page):
+    """Every file the page loads comes from the server itself; Font Awesome included."""
+    elsewhere: list[str] = []
+    page.on("request", lambda request: elsewhere.append(request.url)
+            if not request.url.startswith((voila.url, "data:", "blob:")) else None)
+    page.goto(f"{voila.url}/voila/render/05_weight_updates.ipynb?token={voila.token}")
+    expect(page.locator("body")).to_contain_text("Check yourself", timeout=180_000)
+    reset = page.locator(".bpkit-explorer .jupyter-button i.fa").first
+    expect(reset).to_be_visible()
+    loaded = page.evaluate("document.fonts.load('900 16px \"Font Awesome 6 Free\"')"
+                           ".then(faces => faces.length)")
+    assert loaded >= 1  # the icon font came from the server
+    assert reset.evaluate("i => getComputedStyle(i, '::before').content") not in ("none", '""')
+    assert elsewhere == []
