@@ -29,7 +29,7 @@ from bpkit.core.table import Table
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
 from bpkit.draw.diagram import NetworkDiagram
-from bpkit.widgets.view import WidgetView, png_tag
+from bpkit.widgets.view import WidgetView, picture_layout, png_tag
 
 OUTPUT_DELTA = {"article": "δ(D0) = actual − predicted", "squared": "δ(D0) = predicted − actual"}
 """The output delta each loss of the toggle gives (``CONVENTIONS`` names the losses)."""
@@ -200,7 +200,7 @@ class Explorer(WidgetView):
             description="Reset", icon="undo",
             tooltip=f"back to the start: the first weights, α = {number(start.lr)}, "
                     f"sample {sample_label(start.sample)}, {CONVENTIONS[start.loss]}")
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = widgets.Image(format="png", layout=picture_layout())
         """The diagram, replaced in place by a new PNG after every change."""
         self.readout = widgets.HTML()
         """The phase's numbers (under a message about a value that could not be used)."""

@@ -20,7 +20,7 @@ from bpkit.core.steps import Computation, computations
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
 from bpkit.draw.diagram import NetworkDiagram
-from bpkit.widgets.view import WidgetView, png_tag
+from bpkit.widgets.view import WidgetView, picture_layout, png_tag
 
 INTERVAL_MS = 1800
 """How long Play stays on each computation."""
@@ -52,7 +52,7 @@ class StepPlayer(WidgetView):
         """'step k of N' and what the computation is."""
         self.formula = widgets.HTMLMath()
         """The computation's formula, then the same with numbers (LaTeX in $$...$$)."""
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = widgets.Image(format="png", layout=picture_layout())
         """The diagram with the computation's unit or link highlighted."""
         self.previous_button.on_click(lambda _button: self.previous())
         self.next_button.on_click(lambda _button: self.next())

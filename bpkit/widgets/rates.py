@@ -12,7 +12,7 @@ from bpkit.core import validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.network import History, Network, train_at_rates
 from bpkit.draw.plots import learning_rate_curves
-from bpkit.widgets.view import WidgetView, png_tag
+from bpkit.widgets.view import WidgetView, picture_layout, png_tag
 
 RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.25, 0.3, 0.5)
 """The learning rates the slider offers: from far too slow to diverging for the article's net."""
@@ -36,7 +36,7 @@ class RateExplorer(WidgetView):
         self._train(start)  # bad make_net, X or Y are refused here, before anything is shown
         self.slider = widgets.SelectionSlider(options=list(self.rates), value=start,
                                               description="α (lr)", continuous_update=False)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = widgets.Image(format="png", layout=picture_layout())
         self.message = widgets.HTML()
         self.slider.observe(lambda _change: self._show(), names="value")
         self.widget = widgets.VBox([self.slider, self.message, self.image])

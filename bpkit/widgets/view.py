@@ -41,3 +41,11 @@ def png_tag(png: bytes, alt: str) -> str:
     """An <img> with the PNG inside it (a data URL), for a static picture."""
     data = base64.b64encode(png).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
+
+
+def picture_layout() -> widgets.Layout:
+    """An image at its own pixel size, never stretched wider: a stretched PNG looks soft.
+
+    A window narrower than the image shrinks it to fit.
+    """
+    return widgets.Layout(max_width="100%", width="auto", align_self="flex-start")

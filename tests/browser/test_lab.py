@@ -93,3 +93,29 @@ def test_at_laptop_size_a_slider_and_the_numbers_it_changes_are_on_screen_togeth
         page.screenshot(path=str(SCREENSHOTS / "laptop-05_weight_updates.png"))
     finally:
         context.close()
+
+
+def test_on_a_wide_screen_the_diagram_is_drawn_at_its_own_size_not_stretched(
+        lab: Server, browser):
+    """At 1920 px the notebook is wider than the diagram's PNG: it must not be stretched."""
+    path = next(p for p in NOTEBOOKS if p.stem == "02_forward_pass")
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{lab.url}/lab/workspaces/wide/tree/{path.name}?reset&token={lab.token}")
+        page.wait_for_function(READY, arg=path.name, timeout=90_000)
+        page.evaluate("window.jupyterapp.commands.execute('application:toggle-left-area')")
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(ALL_DONE, arg=len(code_sources(path)), timeout=180_000)
+        pictures = page.locator(".jp-NotebookPanel:visible .bpkit-explorer img, "
+                                ".jp-NotebookPanel:visible .bpkit-player img")
+        expect(pictures.first).to_be_visible()
+        for index in range(pictures.count()):
+            shown, natural, room = pictures.nth(index).evaluate(
+                "img => [img.clientWidth, img.naturalWidth,"
+                " img.closest('.jp-OutputArea-output').clientWidth]")
+            assert natural < room  # the screen has room to stretch it
+            assert 0 < shown <= natural  # yet it is drawn at its own size or smaller
+    finally:
+        context.close()
