@@ -469,7 +469,7 @@ def test_large_mode_and_display_delegate_to_the_widget():
         explorer.widget.model_id)
     assert bundle["text/plain"] == "Explorer(phase='forward', sizes=[2, 3, 1])"
     assert explorer.image in explorer.widget.children
-    controls, beside, _image = explorer.widget.children
+    _controls, beside, _image = explorer.widget.children
     sliders, readout = beside.children  # each slider beside the numbers it changes
     assert readout is explorer.readout
     assert {s for group in sliders.children for s in group.children} >= set(
