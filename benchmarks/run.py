@@ -45,13 +45,14 @@ def _register() -> None:
     """The measures, in the order of the issue (imported lazily: each has its own peers)."""
     import browser_roundtrip
     import explorer_update
+    import kernel_memory
     import suite_time
     import symbolic_scaling
     import training
 
     MEASURES.update({"explorer": explorer_update.rows, "browser": browser_roundtrip.rows,
                      "training": training.rows, "symbolic": symbolic_scaling.rows,
-                     "suite": suite_time.rows})
+                     "suite": suite_time.rows, "kernels": kernel_memory.rows})
 
 
 def table(rows: list[Row]) -> str:
