@@ -20,6 +20,18 @@ override JUPYTER_TOKEN := $(value JUPYTER_TOKEN)
 export JUPYTER_TOKEN
 endif
 
+# `make worksheet SEED=n COUNT=k` reaches tools/worksheet.py the same way: through its
+# environment, kept as typed, never pasted into a command. The tool checks both (whole numbers;
+# SEED defaults to 1, COUNT to 6) and stops with a message and exit code 2 otherwise.
+ifneq ($(origin SEED),undefined)
+override SEED := $(value SEED)
+export SEED
+endif
+ifneq ($(origin COUNT),undefined)
+override COUNT := $(value COUNT)
+export COUNT
+endif
+
 # PORT goes into a command line, so it must be a whole number from 1 to 65535. It is checked as
 # text ($(value ...) never expands it), and `make lab` or `make present` stops with PORT_PROBLEM
 # before anything runs.
@@ -46,7 +58,7 @@ endif
 endif
 OPEN_BROWSER = $(if $(value NO_BROWSER),--no-browser)
 
-.PHONY: lab student present notebooks test lint browser screenshots clean
+.PHONY: lab student present notebooks test lint browser screenshots clean worksheet
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "bpkit needs Python 3.10 or newer; this is " + sys.version.split()[0])'
@@ -92,6 +104,11 @@ browser: $(VENV)/.installed-test
 # Re-execute every notebook from a fresh kernel and store its outputs (nbval compares them).
 notebooks: $(VENV)/.installed-test
 	$(BIN)/python tools/run_notebooks.py
+
+# A printable worksheet of COUNT questions for seed SEED (one seed per student) and its answer
+# key with worked solutions, as HTML and PDF (printed by Chromium) in build/worksheets/.
+worksheet: $(VENV)/.installed-test
+	$(BIN)/python tools/worksheet.py
 
 # Copy the screenshots the browser tests took into docs/ (for the README).
 screenshots:
