@@ -214,3 +214,10 @@ def test_the_servers_keep_their_port_and_jupyterlab_asks_no_news_question():
     overrides = json.loads((ROOT / "share/jupyter-config/labconfig/"
                             "default_setting_overrides.json").read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
+def test_every_picture_and_link_the_readme_and_docs_name_exists():
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(((?:docs/|notebooks/|\.\./|[\w-]+\.md)[^)#\s]*)\)",
+                                 page.read_text()):
+            assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
