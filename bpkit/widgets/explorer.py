@@ -169,7 +169,8 @@ class Explorer(WidgetView):
 
     # ----- controls ----------------------------------------------------------------------
     def _build_controls(self, base: Network) -> None:
-        width = "280px" if self.large else "235px"
+        # a link's name, "X0->Z1", must fit beside its slider at the lecture view's 20 px too
+        width, name_width = ("340px", "100px") if self.large else ("235px", "62px")
         self.sliders: dict[str, widgets.FloatSlider] = {}
         """One slider per weight, by link name ('w(X0->Z1)')."""
         groups = []
@@ -182,7 +183,8 @@ class Explorer(WidgetView):
                         min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1], step=0.1,
                         description="->".join(naming.parse_link(link)),
                         continuous_update=False, readout_format=".2f",
-                        style={"description_width": "62px"}, layout=widgets.Layout(width=width))
+                        style={"description_width": name_width},
+                        layout=widgets.Layout(width=width))
                     column.append(self.sliders[link])
                 groups.append(widgets.VBox(column))
         self.lr_slider = widgets.FloatLogSlider(

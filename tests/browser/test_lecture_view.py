@@ -121,6 +121,10 @@ def test_the_lecture_view_draws_every_control_large(voila: Server, page: Page, n
     assert len(sizes) >= 5, sizes
     small = [(kind, size) for kind, size in sizes if size < 20]
     assert not small, small  # 13 px by default: too small for the back row
+    cut = page.locator(".widget-label").evaluate_all(
+        "labels => labels.filter(l => l.offsetParent !== null && l.scrollWidth > l.clientWidth)"
+        ".map(l => l.textContent)")
+    assert not cut, cut  # every label whole at that size, e.g. "X0->Z1", not "X0-..."
 
 
 def test_the_lecture_view_needs_no_internet_and_its_icons_show(voila: Server, page: Page):
