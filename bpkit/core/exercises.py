@@ -513,10 +513,8 @@ def _checked_choice(value: object, what: str, choices: tuple[str, ...], meaning:
 
 def checked_setting(setting: object) -> Setting:
     """Return ``setting`` if it is a Setting, else raise naming where one comes from."""
-    if not isinstance(setting, Setting):
-        raise BpkitError(f"setting must be a Setting, such as random_setting(seed); got "
-                         f"{type(setting).__name__} {setting!r:.40}")
-    return setting
+    return validate.instance(setting, Setting, "setting",
+                             "a Setting, such as random_setting(seed)")
 
 
 def _one_sample(setting: object, asks: str) -> Setting:

@@ -35,7 +35,7 @@ def forward_trace(net: Network, X: object, Y: object) -> StepTrace:
         lr=math.nan, inputs=z0[:, 1:], targets=targets, a=a, z=z,
         deltas=_not_computed(a), gradients=_not_computed(weights), old_weights=weights,
         new_weights=_not_computed(weights), loss=loss, loss_after=math.nan,
-        outputs_after=np.full_like(z[-1], np.nan),
+        outputs_after=np.full_like(z[-1], np.nan), forward_only=True,
     )
 
 

@@ -156,19 +156,7 @@ def compare_gradients(net: Network, X: object, Y: object, estimates: Sequence[np
         raise BpkitError(f"method must be a short text naming the estimate, such as "
                          f"'finite difference'; got {method!r:.40}")
     checked = checked_network(net)
-    shapes = checked.weight_shapes
-    if (isinstance(estimates, (str, bytes)) or not isinstance(estimates, Sequence)
-            or len(estimates) != len(shapes)):
-        raise BpkitError(f"estimates must be a list of {len(shapes)} arrays with shapes "
-                         f"{shapes}, as Network.weights; got {estimates!r:.60}")
-    arrays = []
-    for layer, (array, shape) in enumerate(zip(estimates, shapes)):
-        arr = validate.real_array(array, f"estimates[{layer}]")
-        if arr.shape != shape:
-            raise BpkitError(f"estimates[{layer}] must have shape {shape}, as "
-                             f"Network.weights[{layer}]; got {arr.shape}")
-        validate.require_finite(arr, f"estimates[{layer}]")
-        arrays.append(arr)
+    arrays = validate.weight_arrays(estimates, checked.weight_shapes, "estimates")
     backprop = checked.gradients(X, Y)
     links = tuple(name for layer in checked.link_names for row in layer for name in row)
     return GradientCheck(method.strip(), links, _flat(backprop), _flat(arrays))

@@ -180,7 +180,7 @@ class Network:
     @property
     def weight_shapes(self) -> list[tuple[int, int]]:
         """The shape each weight array must have."""
-        return [(n, m + 1) for m, n in zip(self.sizes[:-1], self.sizes[1:])]
+        return validate.weight_shapes(self.sizes)
 
     @property
     def link_names(self) -> list[list[list[str]]]:
@@ -243,24 +243,7 @@ class Network:
         return self._checked_weights(spec)
 
     def _checked_weights(self, value: object) -> Arrays:
-        shapes = self.weight_shapes
-        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-            raise BpkitError(f"weights must be a list of {len(shapes)} arrays with shapes "
-                             f"{shapes}; got {type(value).__name__}")
-        if len(value) != len(shapes):
-            raise BpkitError(f"weights must be {len(shapes)} arrays (one per layer after the "
-                             f"input) with shapes {shapes}; got {len(value)}")
-        checked = []
-        for layer, (array, shape) in enumerate(zip(value, shapes)):
-            what = f"weights[{layer}] ({self.unit_names[layer][0][0]}->"
-            what += f"{self.unit_names[layer + 1][-1][0]} links)"
-            arr = validate.real_array(array, what)
-            if arr.shape != shape:
-                raise BpkitError(f"{what} must have shape {shape} (units in the next layer, "
-                                 f"units in this one + bias); got {arr.shape}")
-            validate.require_finite(arr, what)
-            checked.append(arr)
-        return checked
+        return validate.weight_arrays(value, self.weight_shapes)
 
     def symbolic(self) -> SymbolicNetwork:
         """The sympy formulas for this network's layout (derived once per layout, then cached)."""
@@ -488,10 +471,8 @@ class Network:
 
 def checked_network(net: object) -> Network:
     """Return ``net`` if it is a bpkit Network, else raise naming what was expected."""
-    if not isinstance(net, Network):
-        raise BpkitError(f"net must be a bpkit Network, such as Network([2, 3, 1]) or "
-                         f"article_network('squared'); got {type(net).__name__} {net!r:.40}")
-    return net
+    return validate.instance(net, Network, "net", "a bpkit Network, such as Network([2, 3, 1]) "
+                             "or article_network('squared')")
 
 
 def _hidden_activations(activation: object, n_hidden: int) -> list[Activation]:

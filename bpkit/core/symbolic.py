@@ -371,21 +371,7 @@ class SymbolicNetwork:
 
     def _weight_arrays(self, weights: object) -> list[np.ndarray]:
         """``weights`` as float arrays shaped as ``Network.weights`` for this layout, or raise."""
-        shapes = [(after, before + 1) for before, after in zip(self.sizes[:-1], self.sizes[1:])]
-        if (isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence)
-                or len(weights) != len(shapes)):
-            raise BpkitError(f"weights must be a list of {len(shapes)} arrays with shapes "
-                             f"{shapes}, as Network.weights; got {weights!r:.60}")
-        arrays = []
-        for layer, (array, shape) in enumerate(zip(weights, shapes)):
-            what = f"weights[{layer}]"
-            arr = validate.real_array(array, what)
-            if arr.shape != shape:
-                raise BpkitError(f"{what} must have shape {shape} (units in the next layer, "
-                                 f"units in this one + bias); got {arr.shape}")
-            validate.require_finite(arr, what)
-            arrays.append(arr)
-        return arrays
+        return validate.weight_arrays(weights, validate.weight_shapes(self.sizes))
 
     def symbol_values(self, trace: StepTrace, sample: int = 0) -> dict[sp.Symbol, float]:
         """Every symbol's number in one sample of a step: X, y, z, a, delta and the weights.

@@ -5,7 +5,6 @@ A diagram, a table or a slider readout is drawn from a trace without recomputing
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -78,6 +77,8 @@ class StepTrace:
     loss: float
     loss_after: float
     outputs_after: np.ndarray
+    forward_only: bool = False
+    """True for a forward pass alone (``forward_trace``): its step fields are NaN, unset."""
 
     @property
     def outputs(self) -> np.ndarray:
@@ -158,16 +159,14 @@ class StepTrace:
 
 def checked_trace(trace: object) -> StepTrace:
     """Return ``trace`` if it is a StepTrace, else raise naming where one comes from."""
-    if not isinstance(trace, StepTrace):
-        raise BpkitError(f"trace must be a StepTrace, the result of net.step(...) or "
-                         f"net.preview_step(...); got {type(trace).__name__} {trace!r:.40}")
-    return trace
+    return validate.instance(trace, StepTrace, "trace", "a StepTrace, the result of "
+                             "net.step(...) or net.preview_step(...)")
 
 
 def checked_phase(trace: StepTrace, phase: object) -> str:
     """``phase`` if ``trace`` has it: a forward pass alone (``forward_trace``) has no deltas."""
     phase = validate.phase(phase)
-    if phase != "forward" and math.isnan(trace.lr):
+    if phase != "forward" and trace.forward_only:
         raise BpkitError(f"this trace is a forward pass alone (forward_trace): it has no "
                          f"{phase} phase; take a whole step with net.preview_step(X, Y, lr)")
     return phase

@@ -85,6 +85,40 @@ def as_batch(values: object, width: int, what: str) -> np.ndarray:
     return arr
 
 
+def weight_shapes(sizes: Sequence[int]) -> list[tuple[int, int]]:
+    """The shape of each weight array of a layout: (units after, units before + bias)."""
+    return [(after, before + 1) for before, after in itertools.pairwise(sizes)]
+
+
+def weight_arrays(value: object, shapes: Sequence[tuple[int, int]],
+                  what: str = "weights") -> list[np.ndarray]:
+    """``value`` as new float arrays shaped like ``Network.weights`` (``shapes``), or raise.
+
+    Weights, gradient estimates and sympy's weights all take this one check.
+    """
+    shapes = list(shapes)
+    if (isinstance(value, (str, bytes)) or not isinstance(value, Sequence)
+            or len(value) != len(shapes)):
+        raise BpkitError(f"{what} must be a list of {len(shapes)} arrays with shapes {shapes}, "
+                         f"as Network.weights; got {value!r:.60}")
+    arrays = []
+    for layer, (array, shape) in enumerate(zip(value, shapes)):
+        arr = real_array(array, f"{what}[{layer}]")
+        if arr.shape != shape:
+            raise BpkitError(f"{what}[{layer}] must have shape {shape} (units in the next layer, "
+                             f"units in this one + bias); got {arr.shape}")
+        require_finite(arr, f"{what}[{layer}]")
+        arrays.append(arr)
+    return arrays
+
+
+def instance(value: object, kind: type, what: str, expected: str) -> object:
+    """``value`` if it is a ``kind``, else raise: "{what} must be {expected}; got ..."."""
+    if not isinstance(value, kind):
+        raise BpkitError(f"{what} must be {expected}; got {type(value).__name__} {value!r:.40}")
+    return value
+
+
 def require_finite(arr: np.ndarray, what: str) -> None:
     """Raise a BpkitError naming the first NaN or infinite entry of ``arr``, if there is one."""
     bad = ~np.isfinite(arr)
@@ -191,7 +225,7 @@ def layer_sizes(sizes: object) -> tuple[int, ...]:
     checked = tuple(whole_number(size, f"sizes[{i}] (a layer size)", 1, MAX_UNITS,
                                  "units in one layer")
                     for i, size in enumerate(sizes))
-    count = sum((before + 1) * after for before, after in itertools.pairwise(checked))
+    count = sum(rows * columns for rows, columns in weight_shapes(checked))
     if count > MAX_WEIGHTS:
         raise BpkitError(f"sizes {list(checked)} need {count:,} weights; at most "
                          f"{MAX_WEIGHTS:,} fit in a teaching network")

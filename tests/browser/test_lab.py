@@ -69,20 +69,27 @@ def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(lab: Server, page: 
     page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
 
 
+def run_all(context: object, lab: Server, stem: str, file_browser: bool) -> Page:
+    """A new page with notebook ``stem`` open and run, the file browser open or closed."""
+    path = next(p for p in NOTEBOOKS if p.stem == stem)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{lab.url}/lab/workspaces/{stem}/tree/{path.name}?reset&token={lab.token}")
+    page.wait_for_function(READY, arg=path.name, timeout=90_000)
+    expect(page.locator("#filebrowser")).to_be_visible()  # JupyterLab opens with it
+    if not file_browser:
+        page.evaluate("window.jupyterapp.commands.execute('application:toggle-left-area')")
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_DONE, arg=len(code_sources(path)), timeout=180_000)
+    return page
+
+
 def test_at_laptop_size_a_slider_and_the_numbers_it_changes_are_on_screen_together(
         lab: Server, browser):
     """1366x768 with the file browser open: the update explorer's sliders beside its readout."""
-    path = next(p for p in NOTEBOOKS if p.stem == "05_weight_updates")
     context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
     try:
-        page.goto(f"{lab.url}/lab/workspaces/laptop/tree/{path.name}?reset&token={lab.token}")
-        expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=90_000)
-        page.wait_for_function(READY, arg=path.name, timeout=90_000)
-        expect(page.locator("#filebrowser")).to_be_visible()  # the left panel stays open
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_function(ALL_DONE, arg=len(code_sources(path)), timeout=180_000)
+        page = run_all(context, lab, "05_weight_updates", file_browser=True)
         explorer = page.locator(".jp-NotebookPanel:visible .bpkit-explorer").first
         explorer.evaluate("node => node.scrollIntoView({block: 'start'})")
         first_slider = slider(explorer, "X0->Z1").bounding_box()
@@ -98,16 +105,9 @@ def test_at_laptop_size_a_slider_and_the_numbers_it_changes_are_on_screen_togeth
 def test_on_a_wide_screen_the_diagram_is_drawn_at_its_own_size_not_stretched(
         lab: Server, browser):
     """At 1920 px the notebook is wider than the diagram's PNG: it must not be stretched."""
-    path = next(p for p in NOTEBOOKS if p.stem == "02_forward_pass")
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
     try:
-        page.goto(f"{lab.url}/lab/workspaces/wide/tree/{path.name}?reset&token={lab.token}")
-        page.wait_for_function(READY, arg=path.name, timeout=90_000)
-        page.evaluate("window.jupyterapp.commands.execute('application:toggle-left-area')")
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_function(ALL_DONE, arg=len(code_sources(path)), timeout=180_000)
+        page = run_all(context, lab, "02_forward_pass", file_browser=False)
         pictures = page.locator(".jp-NotebookPanel:visible .bpkit-explorer img, "
                                 ".jp-NotebookPanel:visible .bpkit-player img")
         expect(pictures.first).to_be_visible()
