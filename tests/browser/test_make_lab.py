@@ -27,3 +27,5 @@ def test_make_lab_serves_the_first_notebook_only_with_the_token(tmp_path):
     assert server.process.poll() is not None
     log = (tmp_path / "lab.log").read_text()
     assert "127.0.0.1" in log and "0.0.0.0" not in log
+    assert "Warning" not in log, log  # e.g. ServerApp.token's DeprecationWarning, read by Voila's
+    # server extension, which share/jupyter-config/jupyter_server_config.json keeps out of the lab
