@@ -73,6 +73,18 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# The JupyterHub class test (tests/hub) needs the hub extra (JupyterHub, nbgitpuller) and the
+# proxy from npm, pinned in package.json and package-lock.json, in node_modules/. Without npm
+# that test is skipped (under CI=true it fails instead).
+$(VENV)/.installed-hub: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
+	touch $(VENV)/.installed $(VENV)/.installed-test $@
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		echo "npm ci --no-audit --no-fund" && npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: install Node.js 20+ for the JupyterHub class test"; fi
+
 # share/jupyter-config switches JupyterLab's "official Jupyter news?" toast off; port_retries=0
 # makes the port strict: a busy PORT stops the server with "port ... is not available" instead
 # of moving silently to the next one.
@@ -118,7 +130,7 @@ screenshots:
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check bpkit tests
 
-test: lint browser
+test: $(VENV)/.installed-hub node_modules/.installed lint browser
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/nbval-sanitize.cfg
 
@@ -132,4 +144,4 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis

@@ -53,6 +53,9 @@ def _register() -> None:
     MEASURES.update({"explorer": explorer_update.rows, "browser": browser_roundtrip.rows,
                      "training": training.rows, "symbolic": symbolic_scaling.rows,
                      "suite": suite_time.rows, "kernels": kernel_memory.rows})
+    import autograd_torch  # issue 11: the autograd engine against torch.autograd
+
+    MEASURES["autograd"] = autograd_torch.rows
 
 
 def table(rows: list[Row]) -> str:

@@ -20,7 +20,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
+import bpkit  # 10_graph (GRAPH): bpkit.Value, bpkit.draw.draw_graph, bpkit.widgets.SweepPlayer
+import bpkit.draw
+import bpkit.widgets
 from bpkit import (
+    BACKPROP_EQUATIONS,
+    MAZUR_ALPHA,
+    MAZUR_X,
+    MAZUR_Y,
     XOR_X,
     XOR_Y,
     BpkitError,
@@ -34,24 +41,34 @@ from bpkit import (
     SymbolicNetwork,
     Table,
     article_network,
+    check_backprop,
     check_gradients,
+    classic_bugs,
     compare_gradients,
     delta_question,
     derive,
     direction_question,
+    f_prime,
     finite_difference_gradients,
     finite_difference_question,
     forward_question,
     forward_trace,
     linear_plane,
+    mazur_links,
+    mazur_names,
+    mazur_network,
+    mazur_units,
+    mazur_update,
     new_weight_question,
     number,
     output_layer,
     parse_answer,
     parse_direction,
+    pass_shapes,
     prediction_question,
     random_question,
     random_setting,
+    shape_trick,
     steps,
     train_at_rates,
     update_output_layer_first,
@@ -356,6 +373,7 @@ DRAW = [
     Entry("NetworkDiagram.label", diagram_label,
           {"sample": only("0"), "highlight": only("None")}),
     Entry("NetworkDiagram.to_png", method_of(article_diagram, "to_png")),
+    Entry("NetworkDiagram.to_svg", method_of(article_diagram, "to_svg")),
     Entry("NotebookFigure", call_of(NotebookFigure, figsize=(4, 3), dpi=50),
           {"figsize": only("None"), "dpi": only("None", "1.5")}),
     Entry("loss_curves", call_of(loss_curves, histories=Fresh(lambda: {"run": history()}),
@@ -429,7 +447,150 @@ WIDGETS = [
           {"lr": only("1.5"), "snapshot_every": only("None", "10**400")}),
 ]
 
-ENTRIES = [*CORE, *DRAW, *WIDGETS]
+# Part II: one list per notebook's new public callables (each kept by its own author).
+def mazur_trace() -> StepTrace:
+    """09_two_outputs: Mazur's one step at his learning rate."""
+    return mazur_network().preview_step(MAZUR_X, MAZUR_Y, MAZUR_ALPHA)
+
+
+def mazur_explorer() -> Explorer:
+    return Explorer("update", net=mazur_network(), X=MAZUR_X, Y=MAZUR_Y, lr=MAZUR_ALPHA)
+
+
+def paths_label() -> tuple[Callable[..., object], dict[str, object]]:
+    step = mazur_trace()
+    return NetworkDiagram(step.unit_names).label, {
+        "trace": step, "phase": "deltas", "sample": 0,
+        "highlight": ["Z1", "w(Z1->D0)", "D0", "w(Z1->D1)", "D1"]}
+
+
+MAZUR_TRACE = Fresh(mazur_trace)
+TWO_OUTPUTS: list[Entry] = [  # 09_two_outputs
+    Entry("mazur_network", call_of(mazur_network)),
+    Entry("mazur_links", call_of(mazur_links)),
+    Entry("mazur_units", call_of(mazur_units)),
+    Entry("mazur_names", call_of(mazur_names)),
+    Entry("mazur_update", call_of(mazur_update, trace=MAZUR_TRACE)),
+    Entry("steps.delta_paths", call_of(steps.delta_paths, trace=MAZUR_TRACE, sample=0),
+          {"sample": only("0")}),
+    Entry("NetworkDiagram.label (a list)", paths_label,
+          {"sample": only("0"), "highlight": only("None")}),
+    Entry("Layout.highlight_keys (a list)",
+          method_of(article_layout, "highlight_keys", names=["Z1", "X0->Z1"]),
+          {"names": only("None")}),
+    Entry("StepPlayer (paths)", call_of(StepPlayer, trace=MAZUR_TRACE, phase="deltas",
+                                        sample=0, large=False, paths=True),
+          {"sample": only("0"), "large": only("None", "True"), "paths": only("True")}),
+    Entry("Explorer (own samples)",
+          call_of(Explorer, phase="update", large=False, net=Fresh(mazur_network),
+                  X=MAZUR_X, Y=MAZUR_Y, lr=MAZUR_ALPHA),
+          {"large": only("None", "True"), "lr": only("None", "1.5")}),
+    Entry("Explorer.update (own samples)",
+          method_of(mazur_explorer, "update", weights={"X0->Z1": 0.5}, lr=0.2, sample=0,
+                    loss="squared"),
+          {"weights": only("None", "{}"), "lr": only("None", "1.5"),
+           "sample": only("None", "0"), "loss": only("None")}),
+]
+def graph_unit() -> object:
+    """10_graph: one unit z = tanh(w0 X0 + w1 X1) in autograd Values, swept backwards."""
+    w0, w1 = bpkit.Value(0.5, "w0"), bpkit.Value(-1.0, "w1")
+    z = (w0 * bpkit.Value(1.0, "X0") + w1 * bpkit.Value(2.0, "X1")).tanh()
+    z.backward()
+    return z
+
+
+def graph_player() -> object:
+    return bpkit.widgets.SweepPlayer(graph_unit())
+
+
+GRAPH_J = Fresh(lambda: bpkit.network_loss(net(), XOR_X[:1], XOR_Y[:1])[0])
+GRAPH: list[Entry] = [  # 10_graph
+    Entry("Value", call_of(bpkit.Value, data=2.0, label="w"),
+          {"data": REAL, "label": TEXT}),
+    Entry("Value.log", method_of(lambda: bpkit.Value(2.0), "log")),
+    Entry("Value.activate", method_of(lambda: bpkit.Value(0.5), "activate", name="tanh")),
+    Entry("Value.backward", method_of(graph_unit, "backward")),
+    Entry("topological_order", call_of(bpkit.topological_order, root=Fresh(graph_unit))),
+    Entry("network_loss", call_of(bpkit.network_loss, net=NET, X=XOR_X, Y=XOR_Y)),
+    Entry("engine_gradients", call_of(bpkit.engine_gradients, net=NET, X=XOR_X, Y=XOR_Y)),
+    Entry("find_node", call_of(bpkit.find_node, root=GRAPH_J, label="a(Z1)")),
+    Entry("reverse_sweep", call_of(bpkit.reverse_sweep, root=Fresh(graph_unit))),
+    Entry("node_name", call_of(bpkit.node_name, node=Fresh(graph_unit), depth=2),
+          {"depth": only("0")}),
+    Entry("check_backward", call_of(bpkit.check_backward, operation="multiply",
+                                    rule=lambda a, b, grad: (grad * b, grad * a))),
+    Entry("draw_graph", call_of(bpkit.draw.draw_graph, root=Fresh(graph_unit), done=3,
+                                title="t", fold=True, large=False),
+          {"done": only("0", "None"), "title": TEXT, "fold": only("True"),
+           "large": only("None", "True")}),
+    Entry("SweepPlayer", call_of(bpkit.widgets.SweepPlayer, root=Fresh(graph_unit),
+                                 fold=False, large=False),
+          {"fold": only("True"), "large": only("None", "True")}),
+    Entry("SweepPlayer.go", method_of(graph_player, "go", index=2),
+          {"index": only("-1", "0", "10**400")}),
+    Entry("SweepPlayer.next", method_of(graph_player, "next")),
+    Entry("SweepPlayer.previous", method_of(graph_player, "previous")),
+    Entry("SweepPlayer.static_html", method_of(graph_player, "static_html")),
+]
+MATRICES: list[Entry] = [  # 11_matrices
+    Entry("pass_shapes", call_of(pass_shapes, net=NET, n=7)),
+    Entry("shape_trick", call_of(shape_trick, net=NET, n=4, layer=1, quantity="delta")),
+    Entry("classic_bugs", call_of(classic_bugs, net=NET, X=XOR_X, Y=XOR_Y,
+                                  bugs=["sum", "no half"]),
+          {"bugs": only("None")}),
+    Entry("f_prime", call_of(f_prime, net=NET,
+                             a=Fresh(lambda: net().forward(with_bias(XOR_X))[0]))),
+    Entry("check_backprop", call_of(check_backprop,
+                                    backprop=lambda net, z0, Y: net.backprop(z0, Y).gradients)),
+    Entry("show.line_by_line", call_of(show.line_by_line, obj=Network.backprop,
+                                       notes=BACKPROP_EQUATIONS)),
+]
+def trained_with_snapshots() -> tuple[Callable[..., object], dict[str, object]]:
+    """12_depth: deltas_during on a short sigmoid run and the network it trained."""
+    trained = bpkit.Network([2, 3, 1], activation="sigmoid", weights="random", seed=1)
+    run = trained.train(XOR_X, XOR_Y, 0.1, 4, snapshot_every=2)
+    return bpkit.deltas_during, {"net": trained, "history": run, "X": XOR_X, "Y": XOR_Y}
+
+
+def small_depth_explorer() -> object:
+    return bpkit.widgets.DepthExplorer(scale=0.5, depth=2, width=3)
+
+
+DEPTH: list[Entry] = [  # 12_depth
+    Entry("slope_bound", call_of(bpkit.slope_bound, activation="sigmoid")),
+    Entry("deep_network", call_of(bpkit.deep_network, activation="tanh", scale=0.5, depth=2,
+                                  width=3, seed=0),
+          {"scale": only("1.5"), "seed": only("0")}),
+    Entry("depth_data", call_of(bpkit.depth_data, width=3, samples=4, seed=0),
+          {"seed": only("0")}),
+    Entry("delta_profile", call_of(bpkit.delta_profile, activation="relu", scale=0.5, depth=2,
+                                   width=3, seed=0),
+          {"scale": only("1.5"), "seed": only("0")}),
+    Entry("delta_profiles", call_of(bpkit.delta_profiles, scale=0.5, depth=2, width=3, seed=0,
+                                    activations=["sigmoid", "relu"]),
+          {"scale": only("1.5"), "seed": only("0")}),
+    Entry("deltas_during", trained_with_snapshots),
+    Entry("count_passes", call_of(bpkit.count_passes, net=NET, X=XOR_X, Y=XOR_Y)),
+    Entry("time_gradients", call_of(bpkit.time_gradients, widths=[2], repeats=1, seed=0),
+          {"widths": only("[1]"), "seed": only("0")}),
+    Entry("timing_table", call_of(bpkit.timing_table, timings=Fresh(
+        lambda: bpkit.time_gradients([2], 1)))),
+    Entry("delta_profiles_plot", call_of(bpkit.draw.delta_profiles_plot, profiles=Fresh(
+        lambda: bpkit.delta_profiles(0.5, 2, 3)))),
+    Entry("training_deltas_plot", call_of(bpkit.draw.training_deltas_plot, record=Fresh(
+        lambda: call(*trained_with_snapshots())))),
+    Entry("gradient_cost_plot", call_of(bpkit.draw.gradient_cost_plot, timings=Fresh(
+        lambda: bpkit.time_gradients([2], 1)))),
+    Entry("DepthExplorer", call_of(bpkit.widgets.DepthExplorer, scale=0.5, depth=2, width=3,
+                                   seed=0),
+          {"scale": only("1.5"), "seed": only("0")}),
+    Entry("DepthExplorer.update", method_of(small_depth_explorer, "update", scale=0.25, depth=3),
+          {"scale": only("None", "1.5"), "depth": only("None")}),
+    Entry("DepthExplorer.reset", method_of(small_depth_explorer, "reset")),
+    Entry("DepthExplorer.static_html", method_of(small_depth_explorer, "static_html")),
+]
+
+ENTRIES = [*CORE, *DRAW, *WIDGETS, *TWO_OUTPUTS, *GRAPH, *MATRICES, *DEPTH]
 
 
 # ----- the sweep ----------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ import pytest
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 EXPECTED = ["00_welcome", "01_setup", "02_forward_pass", "03_deltas", "04_gradients",
-            "05_weight_updates", "06_training", "07_symmetry_and_rates", "08_exercises"]
+            "05_weight_updates", "06_training", "07_symmetry_and_rates", "08_exercises",
+            "09_two_outputs", "10_graph", "11_matrices", "12_depth"]
 MAX_CELLS = 35
 """A notebook fits one sitting: at most this many cells, code and markdown."""
 RAW_WIDGET_TEXT = ["VBox(", "HBox(", "Explorer(phase", "StepPlayer(phase", "QuestionWidget(",
@@ -22,6 +23,8 @@ RAW_WIDGET_TEXT = ["VBox(", "HBox(", "Explorer(phase", "StepPlayer(phase", "Ques
 WARNING_TEXT = re.compile(r"\b\w*Warning\b|Traceback")
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d*)?(?![\w])")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
+LEARNER_CODE = "learner-code"
+"""The tag of a cell where the learner writes a function (a stub until they do)."""
 
 
 def cells(path: Path, kind: str) -> list[dict]:
@@ -63,10 +66,13 @@ def test_no_error_warning_or_stderr_is_stored(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_code_cells_are_short_and_define_no_helpers(path):
+    """Learners' own code (cells tagged learner-code) may define the one function asked for."""
     for cell in cells(path, "code"):
         lines = [ln for ln in source(cell).splitlines() if ln.strip()]
         assert len(lines) <= 15, (path.name, source(cell))
-        assert not re.search(r"^\s*(def|class) ", source(cell), re.M), (path.name, source(cell))
+        definitions = re.findall(r"^\s*(def|class) ", source(cell), re.M)
+        allowed = 1 if LEARNER_CODE in cell.get("metadata", {}).get("tags", []) else 0
+        assert len(definitions) <= allowed, (path.name, source(cell))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -19,11 +19,11 @@ import sympy as sp
 from bpkit.core import naming, validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import latex_number
-from bpkit.core.symbolic import SymbolicNetwork, derive
+from bpkit.core.symbolic import SymbolicNetwork, derive, unit_latex
 from bpkit.core.trace import StepTrace, checked_phase, checked_trace
 
 KINDS = ("weighted sum", "activation", "delta", "gradient", "update")
-"""What a single computation can be."""
+"""What a single computation of a phase can be (``delta_paths`` adds 'path term')."""
 
 _SLOT = re.compile("⟦([0-9]+)⟧")
 _DOUBLE_PARENTHESES = re.compile(r"\\left\(\(([^()]*)\)( ?)\\right\)")
@@ -36,7 +36,8 @@ class Computation:
     phase: str
     """'forward', 'deltas' or 'update'."""
     kind: str
-    """'weighted sum', 'activation', 'delta', 'gradient' or 'update'."""
+    """'weighted sum', 'activation', 'delta', 'gradient' or 'update' (or, from
+    ``delta_paths``, 'path term': one path of a hidden delta)."""
     name: str
     """The unit ('Z1') or link ('w(X0->Z1)') the computation is about."""
     formula: str
@@ -45,6 +46,14 @@ class Computation:
     """LaTeX with the trace's numbers in the formula's places, and the result."""
     value: float
     """The result, exactly the number the trace holds."""
+    highlights: tuple[str, ...] = ()
+    """Every unit and link the computation reads, ``name`` first, for a diagram to emphasise;
+    () means ``name`` alone. A path term: its link, unit and target; a sum: every path."""
+
+    @property
+    def highlighted(self) -> tuple[str, ...]:
+        """The units and links a diagram emphasises for this computation."""
+        return self.highlights or (self.name,)
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class _Template:
     slots: str
     """The formula's right side with ⟦k⟧ where the number of ``symbols[k]`` goes."""
     symbols: tuple[sp.Symbol, ...]
+    highlights: tuple[str, ...] = ()
 
 
 # ----- printing sympy expressions ---------------------------------------------------------------
@@ -145,6 +155,88 @@ def _templates(sn: SymbolicNetwork) -> dict[str, list[_Template]]:
     return {"forward": forward, "deltas": deltas, "update": update}
 
 
+# ----- the deltas path by path, f'(a) in its z form ----------------------------------------------
+_Z = sp.Symbol("z", real=True)
+Z_FORMS: dict[str, sp.Expr] = {
+    "identity": sp.Integer(1),
+    "sigmoid": sp.Mul(_Z, sp.Add(1, -_Z, evaluate=False), evaluate=False),
+    "tanh": sp.Add(1, -(_Z**2), evaluate=False),
+}
+"""f'(a) written in the unit's own activation z = f(a), for the activations that have such a
+form (relu has none): sigmoid z (1 - z), tanh 1 - z^2. Tests prove each equal to
+sympy's f'(a) from ``functions.ACTIVATIONS`` with z = f(a) put in."""
+
+
+def _z_form(activation: str, z: sp.Expr) -> sp.Expr | None:
+    """f'(a) of ``activation`` written in the activation ``z``, or None if it has no z form."""
+    form = Z_FORMS.get(activation)
+    return None if form is None else form.xreplace({_Z: z})
+
+
+def _path_symbol(sn: SymbolicNetwork, unit: str, target: str) -> tuple[sp.Symbol, str]:
+    """A symbol for the path from ``unit`` to ``target`` (w times delta), and its LaTeX."""
+    latex = rf"\text{{path}}_{{{unit_latex(unit)} \to {unit_latex(target)}}}"
+    return sp.Symbol(f"path({unit}->{target})", real=True), latex
+
+
+def _derivative_forms(sn: SymbolicNetwork, unit: str, names: dict[sp.Symbol, str]
+                      ) -> tuple[sp.Symbol, str, sp.Expr]:
+    """f'(a) of ``unit`` as a symbol, the line defining it (a form = z form), and its worked form.
+
+    The worked form is the z form where there is one (numbers go in for z), else the a form.
+    """
+    terms = sn.shortcut_terms(unit)
+    name = sn.latex_names[sn.a[unit]]
+    symbol = sp.Symbol(f"f'(a_{unit})", real=True)
+    names[symbol] = rf"f'\left({name}\right)"
+    with_z = _z_form(sn.activations[sn.layer_of(unit) - 1].name, sn.z[unit])
+    forms = [_print(names, terms.f_prime)]
+    if with_z is not None and _print(names, with_z) not in forms:
+        forms.append(_print(names, with_z))
+    line = f"{names[symbol]} = {' = '.join(forms)}"
+    return symbol, line, terms.f_prime if with_z is None else with_z
+
+
+@cache
+def _path_templates(sn: SymbolicNetwork) -> tuple[list[_Template],
+                                                  dict[sp.Symbol, tuple[sp.Symbol, sp.Symbol]]]:
+    """The deltas phase path by path for one layout, and each path symbol's (weight, delta)."""
+    names = dict(sn.latex_names)
+    last = len(sn.sizes) - 1
+    paths: dict[sp.Symbol, tuple[sp.Symbol, sp.Symbol]] = {}
+    made = []
+    for layer in range(last, 0, -1):
+        for unit in naming.target_names(sn.sizes, layer):
+            terms = sn.shortcut_terms(unit)
+            f_symbol, f_line, f_worked = _derivative_forms(sn, unit, names)
+            lhs = _print(names, sn.delta[unit])
+            if terms.loss_factor is not None:  # an output: the loss's factor times f'(a)
+                general = _product(terms.loss_factor, f_symbol)
+                worked = _product(terms.loss_factor, f_worked)
+                made.append(_Template("deltas", "delta", unit, lhs, "=",
+                                      rf"{_print(names, general)}, \quad {f_line}",
+                                      *_print_slots(worked)))
+                continue
+            every, path_symbols = [unit], []
+            for weight, target_delta in terms.links:
+                _, target = next((s, t) for w, s, t in sn.links.values() if w == weight)
+                link = naming.link_name(unit, target)
+                path, names[path] = _path_symbol(sn, unit, target)
+                paths[path] = (weight, target_delta)
+                path_symbols.append(path)
+                every += [link, target]
+                term = _product(weight, target_delta)
+                made.append(_Template("deltas", "path term", link, names[path], "=",
+                                      _print(names, term), *_print_slots(term),
+                                      (link, unit, target)))
+            general = _product(f_symbol, _sum(*(_product(w, d) for w, d in terms.links)))
+            worked = _product(f_worked, _sum(*path_symbols))
+            made.append(_Template("deltas", "delta", unit, lhs, "=",
+                                  rf"{_print(names, general)}, \quad {f_line}",
+                                  *_print_slots(worked), tuple(every)))
+    return made, paths
+
+
 def _symbolic(trace: StepTrace) -> SymbolicNetwork:
     """The symbolic network of the trace's layout."""
     return derive(trace.sizes, tuple(trace.activations), trace.loss_name)
@@ -174,7 +266,10 @@ def latex_result(value: float) -> str:
 
 
 def _value(trace: StepTrace, template: _Template, sample: int) -> float:
-    """The trace's own number for one computation."""
+    """The trace's own number for one computation (a path term: its weight times its delta)."""
+    if template.kind == "path term":
+        link = trace.links[template.name]
+        return link.old * float(trace.units[link.target].delta[sample])
     if template.kind in ("gradient", "update"):
         link = trace.links[template.name]
         return link.gradient if template.kind == "gradient" else link.new
@@ -227,6 +322,32 @@ def computations(trace: StepTrace, phase: str, sample: int = 0) -> list[Computat
         steps.append(Computation(template.phase, template.kind, template.name, formula,
                                  substituted, _value(trace, template, sample)))
     return steps
+
+
+def delta_paths(trace: StepTrace, sample: int = 0) -> list[Computation]:
+    """The deltas phase path by path, for one sample: what a hidden delta's sum is made of.
+
+    Each output delta is its loss factor times f'(a), f'(a) written both ways (in a and, where
+    it has one, in z: sigmoid z (1 - z)) and worked in z. Each hidden delta comes as one
+    'path term' per link leaving it (w times the delta at the link's other end, named by the
+    link), then the delta: f'(a) times the sum of those paths. ``highlights`` names what each
+    one reads: a path's link, unit and target; a sum, the unit and every path.
+    """
+    checked_phase(checked_trace(trace), "deltas")
+    validate.index(sample, trace.n_samples, "sample",
+                   f"this step used {trace.n_samples} sample(s)")
+    sn = _symbolic(trace)
+    templates, paths = _path_templates(sn)
+    numbers = _numbers(sn, trace, sample)
+    numbers.update({path: numbers[weight] * numbers[delta]
+                    for path, (weight, delta) in paths.items()})
+    found = []
+    for template in templates:
+        formula, substituted = _worked(trace, template, sample, [numbers] * trace.n_samples)
+        found.append(Computation(template.phase, template.kind, template.name, formula,
+                                 substituted, _value(trace, template, sample),
+                                 template.highlights))
+    return found
 
 
 def explain(trace: StepTrace, phase: str, name: str, sample: int = 0,

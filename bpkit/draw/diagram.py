@@ -3,8 +3,9 @@
 Layers run left to right, bias units are grey squares, every link is drawn. Where things go and
 what they say come from ``layout``; this module makes the matplotlib artists and styles them.
 ``label`` only changes the text, colours and places of artists that already exist, so a slider
-or a step player can redraw many times without building a new figure; ``to_png`` then draws
-again only the labels that changed, over a cached picture of the rest.
+or a step player can redraw many times without building a new figure. ``to_svg`` writes it as
+vector lines and real text (what the explorers and players show: sharp on any screen);
+``to_png`` draws again only the labels that changed, over a cached picture of the rest.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from bpkit.core import naming
 from bpkit.core.errors import BpkitError
 from bpkit.core.trace import StepTrace, checked_trace
 from bpkit.draw import lecture
-from bpkit.draw.figure import NotebookFigure
+from bpkit.draw.figure import NotebookFigure, svg_bytes
 from bpkit.draw.frames import Frames, png_bytes
 from bpkit.draw.layout import LARGE, NORMAL, Layout, labels
 
@@ -66,7 +67,9 @@ class NetworkDiagram:
         self.phase: str | None = None
         """The phase the labels show (one of naming.PHASES), None before the first ``label``."""
         self.highlighted: str | None = None
-        """The unit or link emphasised, by its article name, or None."""
+        """The (first) unit or link emphasised, by its article name, or None."""
+        self.emphasised: tuple[str, ...] = ()
+        """Every unit and link emphasised, by article name, the first being ``highlighted``."""
         self._move_link_labels(self.layout.label_positions())
         self._frames = Frames(self.figure, self.axes, [
             *(artist for name in self.links for artist in (self.links[name],
@@ -113,10 +116,11 @@ class NetworkDiagram:
 
     # ----- relabelling in place ------------------------------------------------------------
     def label(self, trace: StepTrace, phase: str = "forward", sample: int = 0,
-              highlight: str | None = None) -> None:
+              highlight: str | Sequence[str] | None = None) -> None:
         """Label every unit and link with ``trace``'s numbers for one phase, in place.
 
-        ``highlight`` emphasises one unit ('Z1') or link ('X0->Z1' or 'w(X0->Z1)').
+        ``highlight`` emphasises one unit ('Z1') or link ('X0->Z1' or 'w(X0->Z1)'), or every
+        unit and link of a list, such as a path: ['Z1', 'w(Z1->D0)', 'D0'].
         """
         checked_trace(trace)
         if [list(names) for names in trace.unit_names] != self.unit_names:
@@ -124,18 +128,19 @@ class NetworkDiagram:
                              f"the diagram was drawn for "
                              f"{list(naming.sizes_from_names(self.unit_names))}")
         said = labels(trace, phase, sample)
-        target = self.layout.highlight_key(highlight)
+        targets = self.layout.highlight_keys(highlight)
         self._move_link_labels(self.layout.label_positions(said.link_chars, said.unit_chars))
         for name, text in self.unit_labels.items():
             text.set_text(said.units[name])
-            self._style_unit(text, name, name == target)
+            self._style_unit(text, name, name in targets)
         for name, label in self.link_labels.items():
             label.set_text(said.links[name])
-            self._style_link(name, "highlight" if name == target else said.looks[name])
+            self._style_link(name, "highlight" if name in targets else said.looks[name])
         self.title.set_text(said.title)
         self.footer.set_text(said.footer)
         self.phase = phase
-        self.highlighted = target
+        self.highlighted = targets[0] if targets else None
+        self.emphasised = targets
 
     def _move_link_labels(self, places: dict[str, tuple[float, float]]) -> None:
         for name, place in places.items():
@@ -169,6 +174,10 @@ class NetworkDiagram:
     def to_png(self) -> bytes:
         """The diagram as it is now, as PNG bytes (fixed dpi, for an ipywidgets.Image)."""
         return png_bytes(self._frames.render())
+
+    def to_svg(self) -> bytes:
+        """The diagram as it is now, as SVG: sharp on any screen, however wide it is shown."""
+        return svg_bytes(self.figure)
 
 
 def draw(trace: StepTrace, phase: str = "forward", sample: int = 0,

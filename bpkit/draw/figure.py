@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from bpkit.core import validate
@@ -36,6 +37,18 @@ class NotebookFigure(Figure):
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", dpi=self.dpi)
         return buffer.getvalue()
+
+
+SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "bpkit"}
+"""Text stays text (the browser draws it sharp at any size), and the ids are the same each time."""
+
+
+def svg_bytes(figure: Figure) -> bytes:
+    """The figure as SVG: vector lines and real text, sharp at any width and pixel ratio."""
+    buffer = io.BytesIO()
+    with mpl.rc_context(SVG_RC):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
 
 
 def figure_size(figsize: object) -> tuple[float, float]:

@@ -110,6 +110,19 @@ class Layout:
         raise BpkitError(f"nothing named {name!r} to highlight: give a unit like 'Z1' or "
                          f"a link like 'w(X0->Z1)'")
 
+    def highlight_keys(self, names: object) -> tuple[str, ...]:
+        """The units and links to emphasise, by article name, from None, one name or a list.
+
+        Each name is checked as ``highlight_key`` does; repeats count once, in the order given.
+        """
+        if names is None or isinstance(names, str):
+            key = self.highlight_key(names)
+            return () if key is None else (key,)
+        if not _list_of(names, lambda name: isinstance(name, str)) or not names:
+            raise BpkitError(f"highlight must be a unit like 'Z1', a link like 'w(X0->Z1)', "
+                             f"or a non-empty list of them; got {names!r:.60}")
+        return tuple(dict.fromkeys(self.highlight_key(name) for name in names))
+
     def label_positions(self, label_chars: int = LABEL_CHARS,
                         unit_chars: int = UNIT_CHARS) -> dict[str, Point]:
         """Where each link's label sits, for labels and unit texts at most this many characters.

@@ -1,10 +1,11 @@
 """Sliders for every weight and the learning rate: move one, see a step's numbers change.
 
-``Explorer("forward")`` shows the article's network on one XOR sample with a slider per weight.
-Every control feeds one function, ``trace_for(settings)``: the gradient-descent step those
-settings give, computed once and then remembered. The diagram and a readout of the phase's
-numbers are drawn from that trace. ``explorer.update(...)`` does the same from Python, so the
-numbers can be checked without a browser; a value it cannot use raises a BpkitError and
+``Explorer("forward")`` shows the article's network on one XOR sample with a slider per weight;
+``Explorer("forward", net=mazur_network(), X=MAZUR_X, Y=MAZUR_Y, lr=0.5)`` any network on its
+own samples. Every control feeds one function, ``trace_for(settings)``: the gradient-descent
+step those settings give, computed once and then remembered. The diagram and a readout of the
+phase's numbers are drawn from that trace. ``explorer.update(...)`` does the same from Python,
+so the numbers can be checked without a browser; a value it cannot use raises a BpkitError and
 leaves the explorer as it was (moved by hand, the control goes back and the readout says why).
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
+import numpy as np
 
 from bpkit.core import naming, validate
 from bpkit.core.article import ALPHA, CONVENTIONS, XOR_X, XOR_Y, article_network
@@ -29,7 +31,7 @@ from bpkit.core.table import Table
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
 from bpkit.draw.diagram import NetworkDiagram
-from bpkit.widgets.view import WidgetView, picture_layout, png_tag
+from bpkit.widgets.view import WidgetView, picture_layout, svg_tag
 
 OUTPUT_DELTA = {"article": "δ(D0) = actual − predicted", "squared": "δ(D0) = predicted − actual"}
 """The output delta each loss of the toggle gives (``CONVENTIONS`` names the losses)."""
@@ -38,12 +40,68 @@ LR_EXPONENTS = (-3.0, 1.0)
 """The learning-rate slider runs from 10^-3 to 10^1."""
 CACHE_SIZE = 256
 """How many steps ``trace_for`` remembers."""
+MAX_SAMPLES = 100
+"""The most samples an explorer's sample picker offers."""
+WEIGHT_STEPS = (0.1, 0.05, 0.01)
+"""A weight slider moves by the largest of these on whose multiples every start weight lies."""
+
+
+def row_label(inputs: object, targets: object) -> str:
+    """A sample as a learner reads it: '(0, 1) -> 1', or '(0.05, 0.1) -> (0.01, 0.99)'."""
+    x = ", ".join(number(float(v)) for v in np.ravel(inputs))
+    y = [number(float(v)) for v in np.ravel(targets)]
+    return f"({x}) -> {y[0] if len(y) == 1 else '(' + ', '.join(y) + ')'}"
 
 
 def sample_label(index: int) -> str:
     """An XOR row as a learner reads it, e.g. '(0, 1) -> 1' (the sample picker's labels)."""
-    inputs = ", ".join(number(v) for v in XOR_X[index])
-    return f"({inputs}) -> {number(XOR_Y[index][0])}"
+    return row_label(XOR_X[index], XOR_Y[index])
+
+
+@dataclass(frozen=True)
+class Samples:
+    """The samples an explorer steps on, one at a time, kept as tuples (settings are remembered).
+
+    ``article`` marks the article's XOR rows: only there does the loss toggle offer the
+    article's sign beside the correct one.
+    """
+
+    inputs: tuple[tuple[float, ...], ...]
+    targets: tuple[tuple[float, ...], ...]
+    article: bool = False
+
+    @classmethod
+    def of(cls, net: Network, X: object, Y: object) -> Samples:
+        """A network's own samples, checked against it; the article's sign is refused here."""
+        if X is None or Y is None:
+            raise BpkitError("give both X and Y (the samples to step on, such as MAZUR_X and "
+                             "MAZUR_Y), or neither for the article's XOR rows")
+        net = checked_network(net)
+        if net.loss_name == "article":
+            raise BpkitError("loss='article' replays the article's sign on its XOR example: "
+                             "leave out X and Y to explore it there (the loss toggle offers "
+                             "it), or give your samples a network with loss='squared'")
+        inputs, targets = validate.samples(X, Y, net.sizes[0], net.sizes[-1])
+        if len(inputs) > MAX_SAMPLES:
+            raise BpkitError(f"an explorer steps on one sample at a time, picked from at most "
+                             f"{MAX_SAMPLES}; X has {len(inputs)}: give a few rows")
+        return cls(tuple(map(tuple, inputs.tolist())), tuple(map(tuple, targets.tolist())))
+
+    def __len__(self) -> int:
+        return len(self.inputs)
+
+    def label(self, index: int) -> str:
+        """Sample ``index`` as the sample picker writes it."""
+        return row_label(self.inputs[index], self.targets[index])
+
+    def rows(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Sample ``index`` as a batch of one: inputs (1, n_in) and targets (1, n_out)."""
+        return np.array(self.inputs[index:index + 1]), np.array(self.targets[index:index + 1])
+
+
+XOR_SAMPLES = Samples(tuple(map(tuple, XOR_X.tolist())), tuple(map(tuple, XOR_Y.tolist())),
+                      article=True)
+"""The article's four XOR rows, where the explorer starts unless given samples."""
 
 
 def explorable_loss(name: object) -> str:
@@ -96,18 +154,27 @@ class Settings:
     """(link, weight) for every link, e.g. ('w(X0->Z1)', 1.0), in the network's order."""
     lr: float
     sample: int
-    """The XOR row the step is taken on."""
+    """The row of ``samples`` the step is taken on."""
+    samples: Samples = XOR_SAMPLES
+    """The samples to pick from: the XOR rows unless the explorer was given its own."""
 
     @classmethod
-    def of(cls, net: Network, lr: float = ALPHA, sample: int = 0) -> Settings:
-        """A network's layout, loss and weights, with a learning rate and an XOR row (checked)."""
-        links = [name for layer in explorable_network(net).link_names
-                 for row in layer for name in row]
+    def of(cls, net: Network, lr: float = ALPHA, sample: int = 0,
+           samples: Samples | None = None) -> Settings:
+        """A network's layout, loss and weights, with a learning rate and a row (checked)."""
+        samples = XOR_SAMPLES if samples is None else samples
+        if samples.article:
+            net = explorable_network(net)
+        else:
+            net = checked_network(net)
+            Samples.of(net, samples.inputs, samples.targets)  # they fit this network
+        links = [name for layer in net.link_names for row in layer for name in row]
         lr = validate.positive_number(lr, "the learning rate (alpha)")
-        sample = validate.index(sample, len(XOR_X), "sample",
-                                f"the XOR data has {len(XOR_X)} rows")
+        has = (f"the XOR data has {len(samples)} rows" if samples.article
+               else f"the explorer has {len(samples)} sample(s)")
+        sample = validate.index(sample, len(samples), "sample", has)
         return cls(net.sizes, net.activations, net.loss_name,
-                   tuple((name, net.weight(name)) for name in links), lr, sample)
+                   tuple((name, net.weight(name)) for name in links), lr, sample, samples)
 
     def network(self) -> Network:
         """A new network with these settings' layout, loss and weights."""
@@ -119,22 +186,30 @@ class Settings:
 
     def changed(self, weights: Mapping[str, float] | None = None, lr: float | None = None,
                 sample: int | None = None, loss: str | None = None) -> Settings:
-        """These settings with some values changed, each checked (BpkitError if it is bad)."""
-        net = replace(self, loss=self.loss if loss is None else explorable_loss(loss)).network()
+        """These settings with some values changed, each checked (BpkitError if it is bad).
+
+        The loss changes only on the article's XOR rows (its sign or the correct one); with
+        other samples the network keeps its own loss.
+        """
+        if loss is not None and not self.samples.article and loss != self.loss:
+            raise BpkitError(f"this explorer has no loss toggle: it steps on its own samples "
+                             f"with the network's loss {self.loss!r}; got loss={loss!r:.40}")
+        if loss is not None:
+            loss = explorable_loss(loss) if self.samples.article else self.loss
+        net = replace(self, loss=self.loss if loss is None else loss).network()
         for link, value in weight_changes({} if weights is None else weights).items():
             net.set_weight(link, value)
         return Settings.of(net, self.lr if lr is None else lr,
-                           self.sample if sample is None else sample)
+                           self.sample if sample is None else sample, self.samples)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def trace_for(settings: Settings) -> StepTrace:
-    """The step an explorer shows for ``settings``: one gradient-descent step on its XOR row."""
+    """The step an explorer shows for ``settings``: one gradient-descent step on its row."""
     if not isinstance(settings, Settings):
         raise BpkitError(f"trace_for takes explorer Settings, such as Settings.of(net); "
                          f"got {settings!r:.60}")
-    rows = slice(settings.sample, settings.sample + 1)
-    return settings.network().step(XOR_X[rows], XOR_Y[rows], settings.lr)
+    return settings.network().step(*settings.samples.rows(settings.sample), settings.lr)
 
 
 CONTROLS_BY_PHASE = {"forward": ("sample",), "deltas": ("sample", "loss"),
@@ -144,20 +219,33 @@ forward pass depends on neither the loss nor alpha, the deltas not on alpha)."""
 
 
 class Explorer(WidgetView):
-    """Weight, learning-rate, sample and loss controls on one step of the article's network.
+    """Weight, learning-rate, sample and loss controls on one step of a network.
 
-    It opens on the correct loss (``article_network("squared")``), with the article's sign one
-    click away on the loss toggle wherever the sign changes what is shown.
+    By default the article's network on its XOR rows: it opens on the correct loss
+    (``article_network("squared")``), with the article's sign one click away on the loss toggle
+    wherever the sign changes what is shown. Given ``X`` and ``Y`` (and the ``net`` to step on
+    them), any network on its own samples, with its own loss and no toggle. ``lr`` is where the
+    learning rate starts (α = 0.1 unless given).
     """
 
     def __init__(self, phase: str = "forward", large: bool | None = None,
-                 net: Network | None = None) -> None:
+                 net: Network | None = None, X: object = None, Y: object = None,
+                 lr: float | None = None) -> None:
         validate.phase(phase)
-        base = article_network("squared") if net is None else explorable_network(net)
+        if X is None and Y is None:
+            samples = XOR_SAMPLES
+            base = article_network("squared") if net is None else explorable_network(net)
+        elif net is None:
+            raise BpkitError("with your own X and Y, give the network to step on them too, "
+                             "such as Explorer('forward', net=mazur_network(), X=MAZUR_X, "
+                             "Y=MAZUR_Y)")
+        else:
+            samples = Samples.of(net, X, Y)
+            base = net
         self.phase = phase
         self.large = lecture.large(large)
-        self.start = Settings.of(base)
-        """Where the explorer starts and Reset returns: the network's weights, α = 0.1, row 0."""
+        self.start = Settings.of(base, ALPHA if lr is None else lr, 0, samples)
+        """Where the explorer starts and Reset returns: the network's weights, α, row 0."""
         self.settings = self.start
         """The settings shown now."""
         self.trace = trace_for(self.start)
@@ -174,13 +262,14 @@ class Explorer(WidgetView):
         self.sliders: dict[str, widgets.FloatSlider] = {}
         """One slider per weight, by link name ('w(X0->Z1)')."""
         groups = []
+        step = _weight_step(value for _, value in self.start.weights)
         for layer in base.link_names:
             for row in layer:
                 target = naming.parse_link(row[0])[1]
                 column: list[widgets.Widget] = [widgets.HTML(f"<b>weights into {target}</b>")]
                 for link in row:
                     self.sliders[link] = widgets.FloatSlider(
-                        min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1], step=0.1,
+                        min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1], step=step,
                         description="->".join(naming.parse_link(link)),
                         continuous_update=False, readout_format=".2f",
                         style={"description_width": name_width},
@@ -191,19 +280,21 @@ class Explorer(WidgetView):
             base=10, min=LR_EXPONENTS[0], max=LR_EXPONENTS[1], step=0.1,
             description="α (lr)", continuous_update=False, readout_format=".3g",
             layout=widgets.Layout(width="320px"))
+        samples = self.start.samples
         self.sample_picker = widgets.Dropdown(
-            options=[(sample_label(i), i) for i in range(len(XOR_X))], description="sample",
-            layout=widgets.Layout(width="220px"))
+            options=[(samples.label(i), i) for i in range(len(samples))], description="sample",
+            layout=widgets.Layout(width="220px" if samples.article else "320px"))
+        toggled = CONVENTIONS if samples.article else {self.start.loss: _loss_words(self.start)}
         self.loss_toggle = widgets.ToggleButtons(
-            options=[(label, name) for name, label in CONVENTIONS.items()],
-            tooltips=[OUTPUT_DELTA[name] for name in CONVENTIONS])
+            options=[(label, name) for name, label in toggled.items()],
+            tooltips=[OUTPUT_DELTA.get(name, label) for name, label in toggled.items()])
         start = self.start
         self.reset_button = widgets.Button(
             description="Reset", icon="undo",
             tooltip=f"back to the start: the first weights, α = {number(start.lr)}, "
-                    f"sample {sample_label(start.sample)}, {CONVENTIONS[start.loss]}")
-        self.image = widgets.Image(format="png", layout=picture_layout())
-        """The diagram, replaced in place by a new PNG after every change."""
+                    f"sample {samples.label(start.sample)}, {_loss_words(start)}")
+        self.image = widgets.Image(format="svg+xml", layout=picture_layout())
+        """The diagram, replaced in place by a new SVG after every change."""
         self.readout = widgets.HTML()
         """The phase's numbers (under a message about a value that could not be used)."""
         self.readout.add_class("bpkit-readout")
@@ -212,7 +303,8 @@ class Explorer(WidgetView):
             control.observe(self._on_control, names="value")
         self.reset_button.on_click(lambda _button: self.reset())
         by_name = {"sample": self.sample_picker, "loss": self.loss_toggle, "lr": self.lr_slider}
-        shown = [by_name[name] for name in CONTROLS_BY_PHASE[self.phase]]
+        offered = {"sample": len(samples) > 1, "loss": samples.article, "lr": True}
+        shown = [by_name[name] for name in CONTROLS_BY_PHASE[self.phase] if offered[name]]
         controls = widgets.HBox([*shown, self.reset_button],
                                 layout=widgets.Layout(flex_flow="row wrap"))
         weights = widgets.VBox(groups, layout=widgets.Layout(flex="0 0 auto"))
@@ -264,7 +356,7 @@ class Explorer(WidgetView):
         return trace
 
     def reset(self) -> StepTrace:
-        """Back to the start: the network's first weights, α = 0.1, sample (0, 0), its loss."""
+        """Back to the start: the network's first weights, its first α, sample and loss."""
         self.settings, self.trace = self.start, trace_for(self.start)
         self._show()
         return self.trace
@@ -279,7 +371,7 @@ class Explorer(WidgetView):
         """Show the settings on the controls and the trace on the diagram and the readout."""
         self._set_controls(self.settings)
         self.diagram.label(self.trace, self.phase)
-        self.image.value = self.diagram.to_png()
+        self.image.value = self.diagram.to_svg()
         self.readout.value = self._readout()
 
     def _readout(self, refused: str = "") -> str:
@@ -288,9 +380,10 @@ class Explorer(WidgetView):
         note = "" if not refused else (
             '<div style="color:#a50026;border:1px solid #a50026;padding:4px 8px;'
             f'margin-bottom:6px"><b>Not applied:</b> {html.escape(refused)}</div>')
-        head = (f"<p>sample {html.escape(sample_label(settings.sample))} · α = "
-                f"{number(trace.lr)} · {CONVENTIONS[settings.loss]}: "
-                f"{OUTPUT_DELTA[settings.loss]}</p>")
+        said = (f"{CONVENTIONS[settings.loss]}: {OUTPUT_DELTA[settings.loss]}"
+                if settings.samples.article else _loss_words(settings))
+        head = (f"<p>sample {html.escape(settings.samples.label(settings.sample))} · α = "
+                f"{number(trace.lr)} · {html.escape(said)}</p>")
         size = "1.45em" if self.large else "1em"
         body = f"{note}{head}{self._numbers()}"
         return f'<div style="font-size:{size};line-height:1.4">{body}</div>'
@@ -318,10 +411,31 @@ class Explorer(WidgetView):
 
     def static_html(self) -> str:
         """The diagram and the numbers as they are now, without the controls."""
-        return f"{png_tag(self.image.value, f'the {self.phase} diagram')}{self.readout.value}"
+        return f"{svg_tag(self.image.value, f'the {self.phase} diagram')}{self.readout.value}"
 
     def __repr__(self) -> str:
         return f"Explorer(phase={self.phase!r}, sizes={list(self.settings.sizes)})"
+
+
+def _loss_words(settings: Settings) -> str:
+    """The loss as the readout names it, e.g. 'correct sign' or 'squared loss, sigmoid outputs'.
+
+    On the article's XOR rows, its sign or the correct one; else the network's own loss and
+    output activation.
+    """
+    if settings.samples.article:
+        return CONVENTIONS[settings.loss]
+    outputs = "output" if settings.sizes[-1] == 1 else "outputs"
+    return f"{settings.loss} loss, {settings.activations[-1]} {outputs}"
+
+
+def _weight_step(values: object) -> float:
+    """The largest of WEIGHT_STEPS on whose multiples every value lies (else the smallest)."""
+    values = list(values)
+    for step in WEIGHT_STEPS:
+        if all(abs(v / step - round(v / step)) < 1e-9 for v in values):
+            return step
+    return WEIGHT_STEPS[-1]
 
 
 def _fit(slider: widgets.FloatSlider | widgets.FloatLogSlider, value: float, position: float,

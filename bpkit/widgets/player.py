@@ -3,7 +3,9 @@
 ``StepPlayer(trace, "deltas")`` walks through ``bpkit.steps.computations`` of one phase (one of
 ``naming.PHASES``) with Previous / Next buttons or a Play button: it shows "step k of N", the
 general formula, the same formula with the trace's numbers, and the diagram with that unit or
-link highlighted. The slider holds the position; everything else is drawn from it.
+link highlighted. ``paths=True`` plays the deltas path by path (``steps.delta_paths``): each
+hidden delta's terms one at a time, each path highlighted, then their sum with every path.
+The slider holds the position; everything else is drawn from it.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ import ipywidgets as widgets
 
 from bpkit.core import validate
 from bpkit.core.errors import BpkitError
-from bpkit.core.steps import Computation, computations
+from bpkit.core.steps import Computation, computations, delta_paths
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
 from bpkit.draw.diagram import NetworkDiagram
-from bpkit.widgets.view import WidgetView, picture_layout, png_tag
+from bpkit.widgets.view import WidgetView, picture_layout, svg_tag
 
 INTERVAL_MS = 1800
 """How long Play stays on each computation."""
@@ -30,11 +32,20 @@ class StepPlayer(WidgetView):
     """Previous, Next and Play through the computations of one phase of a step."""
 
     def __init__(self, trace: StepTrace, phase: str, sample: int = 0,
-                 large: bool | None = None) -> None:
+                 large: bool | None = None, paths: bool = False) -> None:
         if not isinstance(trace, StepTrace):
             raise BpkitError("trace must be a StepTrace, the result of net.step(X, Y, lr) or "
                              f"net.preview_step(X, Y, lr); got {trace!r:.60}")
-        self.steps: list[Computation] = computations(trace, phase, sample)
+        if not isinstance(paths, bool):
+            raise BpkitError(f"paths must be True (each hidden delta path by path) or False; "
+                             f"got {paths!r:.40}")
+        if paths and phase != "deltas":
+            raise BpkitError(f"paths=True plays the deltas phase path by path: give phase "
+                             f"'deltas', not {phase!r:.40}")
+        self.paths = paths
+        """True if the deltas are played path by path (``steps.delta_paths``)."""
+        self.steps: list[Computation] = (delta_paths(trace, sample) if paths
+                                         else computations(trace, phase, sample))
         """The computations, in the order they are played."""
         self.trace = trace
         self.phase = phase
@@ -52,7 +63,7 @@ class StepPlayer(WidgetView):
         """'step k of N' and what the computation is."""
         self.formula = widgets.HTMLMath()
         """The computation's formula, then the same with numbers (LaTeX in $$...$$)."""
-        self.image = widgets.Image(format="png", layout=picture_layout())
+        self.image = widgets.Image(format="svg+xml", layout=picture_layout())
         """The diagram with the computation's unit or link highlighted."""
         self.previous_button.on_click(lambda _button: self.previous())
         self.next_button.on_click(lambda _button: self.next())
@@ -110,14 +121,15 @@ class StepPlayer(WidgetView):
         )
         self.previous_button.disabled = index == 0
         self.next_button.disabled = index == total - 1
-        self.diagram.label(self.trace, self.phase, self.sample, highlight=step.name)
-        self.image.value = self.diagram.to_png()
+        self.diagram.label(self.trace, self.phase, self.sample, highlight=step.highlighted)
+        self.image.value = self.diagram.to_svg()
 
     def static_html(self) -> str:
         """The computation shown now: counter, formulas and diagram, without the buttons."""
         return (f"<p>{self.counter.value}</p>{self.formula.value}"
-                f"{png_tag(self.image.value, f'{self.current.name} highlighted')}")
+                f"{svg_tag(self.image.value, f'{self.current.name} highlighted')}")
 
     def __repr__(self) -> str:
+        paths = ", paths=True" if self.paths else ""
         return (f"StepPlayer(phase={self.phase!r}, sample={self.sample}, "
-                f"steps={len(self.steps)})")
+                f"steps={len(self.steps)}{paths})")

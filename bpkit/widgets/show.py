@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
+import io
 import re
 import textwrap
-from collections.abc import Sequence
+import tokenize
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +58,41 @@ def source(obj: object) -> SourceCode:
         raise BpkitError(f"no Python source to show for {obj!r:.60}: give a function, method "
                          "or class written in Python, e.g. Network.backprop") from None
     return SourceCode(textwrap.dedent(text))
+
+
+def line_by_line(obj: object, notes: Mapping[str, str]) -> SourceCode:
+    """A function's code with the equation each line computes written beside it, as a comment.
+
+    ``notes`` maps a fragment of a line to what that line computes (e.g. ``BACKPROP_EQUATIONS``
+    for ``Network.backprop``); every fragment must be found. The docstring is left out, and a
+    noted line's own comment gives way to its note, so the code still runs as shown.
+    """
+    code = source(obj).data
+    if (not isinstance(notes, Mapping) or not notes
+            or not all(isinstance(k, str) and k.strip() and isinstance(v, str)
+                       for k, v in notes.items())):
+        raise BpkitError(f"notes must map a fragment of a line to its equation, such as "
+                         f"BACKPROP_EQUATIONS; got {notes!r:.60}")
+    body = ast.parse(code).body[0]
+    first = getattr(body, "body", [None])[0]
+    doc = (range(first.lineno - 1, first.end_lineno) if isinstance(first, ast.Expr)
+           and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+           else range(0))
+    comments = {token.start[0] - 1: token.start[1] for token in tokenize.generate_tokens(
+        io.StringIO(code).readline) if token.type == tokenize.COMMENT}
+    lines = code.splitlines()
+    beside = {}
+    for fragment, note in notes.items():
+        found = [i for i, line in enumerate(lines) if fragment in line and i not in doc]
+        if not found:
+            raise BpkitError(f"no line of {getattr(obj, '__qualname__', 'this code')} "
+                             f"contains {fragment!r:.60}: each note needs its line")
+        beside.update(dict.fromkeys(found, note))
+    kept = {i: lines[i][:comments.get(i, len(lines[i]))].rstrip() for i in beside}
+    width = max(map(len, kept.values()))
+    shown = [f"{kept[i]:<{width}}  # {beside[i]}" if i in beside else line
+             for i, line in enumerate(lines) if i not in doc]
+    return SourceCode("\n".join(shown) + "\n")
 
 
 def math(*lines: str) -> Math:
@@ -155,6 +193,6 @@ def loss(name: str) -> Math:
 
 
 __all__ = [
-    "activation", "computations", "dataset", "equations", "loss", "math", "source", "table",
-    "units", "weights",
+    "activation", "computations", "dataset", "equations", "line_by_line", "loss", "math", "source",
+    "table", "units", "weights",
 ]

@@ -43,6 +43,12 @@ def png_tag(png: bytes, alt: str) -> str:
     return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
 
 
+def svg_tag(svg: bytes, alt: str) -> str:
+    """An <img> with the SVG inside it (a data URL), for a static picture."""
+    data = base64.b64encode(svg).decode("ascii")
+    return f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" style="max-width:100%">'
+
+
 def picture_layout() -> widgets.Layout:
     """An image at its own pixel size, never stretched wider: a stretched PNG looks soft.
 

@@ -102,20 +102,28 @@ def test_at_laptop_size_a_slider_and_the_numbers_it_changes_are_on_screen_togeth
         context.close()
 
 
-def test_on_a_wide_screen_the_diagram_is_drawn_at_its_own_size_not_stretched(
+def test_on_a_wide_high_dpi_screen_the_diagram_is_vector_and_never_stretched_raster(
         lab: Server, browser):
-    """At 1920 px the notebook is wider than the diagram's PNG: it must not be stretched."""
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    """At 1920 px and two device pixels per CSS pixel, every diagram is an SVG: sharp at any size.
+
+    A PNG drawn for one pixel ratio looks soft when a wide notebook or a high-DPI projector
+    scales it; an SVG with real text is drawn afresh at the size and pixel ratio it is shown.
+    """
+    context = browser.new_context(viewport={"width": 1920, "height": 1080},
+                                  device_scale_factor=2)
     try:
         page = run_all(context, lab, "02_forward_pass", file_browser=False)
         pictures = page.locator(".jp-NotebookPanel:visible .bpkit-explorer img, "
                                 ".jp-NotebookPanel:visible .bpkit-player img")
         expect(pictures.first).to_be_visible()
+        assert pictures.count() >= 2
         for index in range(pictures.count()):
-            shown, natural, room = pictures.nth(index).evaluate(
-                "img => [img.clientWidth, img.naturalWidth,"
+            kind, shown, room = pictures.nth(index).evaluate(
+                "async img => [(await (await fetch(img.src)).blob()).type, img.clientWidth,"
                 " img.closest('.jp-OutputArea-output').clientWidth]")
-            assert natural < room  # the screen has room to stretch it
-            assert 0 < shown <= natural  # yet it is drawn at its own size or smaller
+            assert kind == "image/svg+xml"
+            assert 0 < shown <= room  # shrinks to fit a narrow window, never overflows
+        pictures.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "wide-hidpi-02_forward_pass.png"))
     finally:
         context.close()

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from playwright.sync_api import Locator, Page, expect
 
-from bpkit import CONVENTIONS, XOR_X, XOR_Y, Network
+from bpkit import CONVENTIONS, MAZUR_ALPHA, MAZUR_X, MAZUR_Y, mazur_network
 from bpkit.core.fmt import number
-from bpkit.widgets.explorer import Explorer, sample_label
+from bpkit.widgets.explorer import Explorer
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+Start = Callable[[str], Explorer]
+"""An explorer as a notebook opens it, for one phase, built in this process."""
+STARTS: tuple[Start, ...] = (
+    Explorer,  # the article's net on the XOR rows (02, 03, 05, ...)
+    lambda phase: Explorer(phase, net=mazur_network(), X=MAZUR_X, Y=MAZUR_Y, lr=MAZUR_ALPHA),
+)
+"""Every explorer a notebook opens first: the page's is the one whose numbers it shows."""
 
 
 def numbers_in(text: str) -> list[str]:
@@ -19,23 +27,41 @@ def numbers_in(text: str) -> list[str]:
     return NUMBER.findall(text.replace("−", "-"))
 
 
+def readout_text(explorer: Explorer) -> str:
+    """An explorer's readout as the page shows it: tags dropped, entities read."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", explorer.readout.value))
+
+
 def expected_readout(phase: str, weights: dict[str, float], lr: float, sample: int,
-                     loss: str) -> str:
+                     loss: str, start: Start = Explorer) -> str:
     """The readout text an explorer shows for these settings, computed in this process."""
-    reference = Explorer(phase)
+    reference = start(phase)
     reference.update(weights=weights, lr=lr, sample=sample, loss=loss)
-    return html.unescape(re.sub(r"<[^>]+>", " ", reference.readout.value))
+    return readout_text(reference)
 
 
-def key_number(phase: str, weights: dict[str, float], lr: float, sample: int, loss: str) -> str:
+def key_number(phase: str, weights: dict[str, float], lr: float, sample: int, loss: str,
+               start: Start = Explorer) -> str:
     """The headline number of a phase, straight from Network.step: h, delta(D0) or loss after."""
-    net = Network([2, 3, 1], loss=loss)
+    first = start(phase).start
+    net = (first if loss == first.loss else first.changed(loss=loss)).network()
     for link, value in weights.items():
         net.set_weight(link, value)
-    trace = net.step(XOR_X[sample], XOR_Y[sample], lr)
+    trace = net.step(*first.samples.rows(sample), lr)
     value = {"forward": trace.outputs[0, 0], "deltas": trace.units["D0"].delta[0],
              "update": trace.loss_after}[phase]
     return number(float(value))
+
+
+def start_shown(page: Page, explorer: Locator, phase: str) -> Start:
+    """Which of STARTS the page's explorer is: the one whose first readout it shows."""
+    readout = explorer.locator(".bpkit-readout")
+    expect(readout).to_contain_text("α =", timeout=20_000)
+    shown = numbers_in(readout.inner_text())
+    for start in STARTS:
+        if numbers_in(readout_text(start(phase))) == shown:
+            return start
+    raise AssertionError(f"the page's explorer is none of STARTS: it shows {shown}")
 
 
 def slider(explorer: Locator, label: str) -> Locator:
@@ -65,17 +91,18 @@ def type_value(control: Locator, value: str) -> None:
 
 
 def check_readout(page: Page, explorer: Locator, phase: str, weights: dict[str, float],
-                  lr: float, sample: int) -> None:
+                  lr: float, sample: int, start: Start = Explorer) -> None:
     """The readout shows exactly the numbers bpkit computes for these settings."""
     toggle = explorer.locator(".widget-toggle-buttons button.mod-active")
     if toggle.count():
         active = toggle.inner_text().strip()
         loss = {label: name for name, label in CONVENTIONS.items()}[active]
-    else:  # the forward view has no loss toggle: it opens on the correct loss
-        loss = "squared"
+    else:  # no loss toggle (the forward view, or a net on its own samples): its first loss
+        loss = start(phase).start.loss
     readout = explorer.locator(".bpkit-readout")
-    expect(readout).to_contain_text(key_number(phase, weights, lr, sample, loss), timeout=20_000)
-    expected = numbers_in(expected_readout(phase, weights, lr, sample, loss))
+    expect(readout).to_contain_text(key_number(phase, weights, lr, sample, loss, start),
+                                    timeout=20_000)
+    expected = numbers_in(expected_readout(phase, weights, lr, sample, loss, start))
     page.wait_for_function(
         "([el, n]) => el.innerText.includes(n)", arg=[readout.element_handle(), expected[-1]])
     assert numbers_in(readout.inner_text()) == expected
@@ -85,19 +112,25 @@ def exercise_explorer(page: Page, explorer: Locator) -> None:
     """Move a weight, the learning rate (where shown) and the sample; check the numbers each time.
 
     Only the update view has the learning-rate slider: alpha changes nothing the forward pass or
-    the deltas show.
+    the deltas show. The sample picker is there only with more than one sample.
     """
     phase = next(p for p in ("forward", "deltas", "update")
                  if f"bpkit-phase-{p}" in (explorer.get_attribute("class") or ""))
-    expect(explorer.locator(".widget-slider")).to_have_count(14 if phase == "update" else 13)
+    start = start_shown(page, explorer, phase)
+    first = start(phase)
+    expect(explorer.locator(".widget-slider")).to_have_count(
+        len(first.sliders) + (phase == "update"))
     weights: dict[str, float] = {}
-    check_readout(page, explorer, phase, weights, 0.1, 0)
+    lr = first.start.lr
+    check_readout(page, explorer, phase, weights, lr, 0, start)
     weights["w(X0->Z1)"] = press_right(slider(explorer, "X0->Z1"), 3)
-    check_readout(page, explorer, phase, weights, 0.1, 0)
-    lr = 0.1
+    check_readout(page, explorer, phase, weights, lr, 0, start)
     if phase == "update":
-        type_value(slider(explorer, "α (lr)"), "0.5")
-        lr = 0.5
-        check_readout(page, explorer, phase, weights, lr, 0)
-    explorer.locator(".widget-dropdown select").select_option(label=sample_label(3))
-    check_readout(page, explorer, phase, weights, lr, 3)
+        type_value(slider(explorer, "α (lr)"), "0.5" if lr != 0.5 else "0.2")
+        lr = 0.5 if lr != 0.5 else 0.2
+        check_readout(page, explorer, phase, weights, lr, 0, start)
+    samples = first.start.samples
+    if len(samples) > 1:
+        last = len(samples) - 1
+        explorer.locator(".widget-dropdown select").select_option(label=samples.label(last))
+        check_readout(page, explorer, phase, weights, lr, last, start)

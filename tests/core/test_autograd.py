@@ -1,12 +1,11 @@
-"""autograd: each operation's gradient, forks, deep graphs, and equality with Network.gradients."""
+"""autograd: each operation's gradient, forks, deep graphs, bad input, and torch.autograd."""
 
 import math
 
-import numpy as np
 import pytest
 
-from bpkit import ACTIVATIONS, LOSSES, XOR_X, XOR_Y, BpkitError, Network, article_network
-from bpkit.core.autograd import Value, gradients, network_loss, topological_order
+from bpkit import ACTIVATIONS, BpkitError
+from bpkit.core.autograd import Value, topological_order
 
 EPS = 1e-6
 
@@ -21,7 +20,6 @@ OPERATIONS = {
     "negative power": (lambda a: a**-1.5, (0.6,)),
     "square root": (lambda a: a**0.5, (2.3,)),
     "neg": (lambda a: -a, (0.4,)),
-    "exp": (lambda a: a.exp(), (0.9,)),
     "log": (lambda a: a.log(), (0.35,)),
     "tanh": (lambda a: a.tanh(), (0.6,)),
     "sigmoid": (lambda a: a.sigmoid(), (-0.4,)),
@@ -59,7 +57,7 @@ def test_operations_compute_the_right_numbers():
     x = Value(0.5)
     assert (x + 1).data == 1.5 and (3 - x).data == 2.5 and (1 / x).data == 2.0
     assert (x**2).data == 0.25 and (-x).data == -0.5
-    assert x.exp().data == pytest.approx(math.exp(0.5)) and x.log().data == math.log(0.5)
+    assert x.log().data == math.log(0.5)
     assert x.tanh().data == pytest.approx(math.tanh(0.5))
     assert x.sigmoid().data == pytest.approx(1 / (1 + math.exp(-0.5)))
     assert Value(-2.0).relu().data == 0.0 and Value(2.0).relu().data == 2.0
@@ -139,70 +137,6 @@ def test_topological_order_puts_each_value_once_after_its_parents():
         assert all(order.index(parent) < order.index(node) for parent in node.parents)
 
 
-# ----- the network ---------------------------------------------------------------------------
-@pytest.mark.parametrize("loss", ["squared", "article"])
-def test_the_article_net_gives_network_gradients(loss):
-    net = article_network(loss)
-    for got, expected in zip(gradients(net, XOR_X, XOR_Y), net.gradients(XOR_X, XOR_Y)):
-        assert got.shape == expected.shape
-        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
-
-
-def test_network_loss_is_the_objective_the_deltas_differentiate():
-    squared, article = article_network("squared"), article_network("article")
-    assert network_loss(squared, XOR_X, XOR_Y)[0].data == pytest.approx(
-        squared.loss(XOR_X, XOR_Y), abs=1e-12)
-    assert network_loss(article, XOR_X, XOR_Y)[0].data == pytest.approx(
-        -article.loss(XOR_X, XOR_Y), abs=1e-12)
-
-
-def test_network_loss_gives_the_weights_as_labelled_values():
-    net = Network([2, 2, 1], activation="tanh", weights="random", seed=4)
-    before = net.weights
-    loss, weights = network_loss(net, XOR_X, XOR_Y)
-    loss.backward()
-    for layer, (values, array) in enumerate(zip(weights, net.weights)):
-        assert np.array([[w.data for w in row] for row in values]).tolist() == array.tolist()
-        assert [[w.label for w in row] for row in values] == net.link_names[layer]
-    assert weights[0][0][0].label == "w(X0->Z1)"
-    assert all((b == a).all() for b, a in zip(before, net.weights))
-
-
-def random_net(seed):
-    """A seeded random net, batch and targets: any activation, 1-2 hidden layers, any loss."""
-    rng = np.random.default_rng(seed)
-    names = sorted(ACTIVATIONS)
-    hidden = [int(n) for n in rng.integers(1, 5, rng.integers(1, 3))]
-    sizes = [int(rng.integers(1, 4)), *hidden, int(rng.integers(1, 4))]
-    loss = ["squared", "article", "logistic"][seed % 3]
-    output = "sigmoid" if loss == "logistic" else names[seed // 3 % len(names)]
-    activation = [names[(seed + i) % len(names)] for i in range(len(hidden))]
-    net = Network(sizes, activation=activation, output_activation=output, loss=loss,
-                  weights="random", seed=seed)
-    n = int(rng.integers(1, 6))
-    X = rng.normal(size=(n, sizes[0]))
-    Y = rng.uniform(0, 1, (n, sizes[-1])) if loss == "logistic" else rng.normal(
-        size=(n, sizes[-1]))
-    return net, X, Y
-
-
-def test_random_nets_cover_every_activation_loss_and_depth():
-    nets = [random_net(seed)[0] for seed in range(60)]
-    assert {name for net in nets for name in net.activations[:-1]} == set(ACTIVATIONS)
-    assert {net.activations[-1] for net in nets} == set(ACTIVATIONS)
-    assert {net.loss_name for net in nets} == set(LOSSES)
-    assert {len(net.sizes) for net in nets} == {3, 4}
-    assert max(net.sizes[-1] for net in nets) > 1
-
-
-@pytest.mark.parametrize("seed", range(60))
-def test_random_nets_give_network_gradients(seed):
-    net, X, Y = random_net(seed)
-    for got, expected in zip(gradients(net, X, Y), net.gradients(X, Y)):
-        assert got.shape == expected.shape
-        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
-
-
 # ----- bad input -----------------------------------------------------------------------------
 @pytest.mark.parametrize("data", ["2.0", None, True, [1.0], math.nan, math.inf, 1j])
 def test_a_value_must_be_a_finite_number(data):
@@ -235,7 +169,6 @@ def test_operations_with_a_non_number_are_refused(other):
     (lambda: 2.0 ** Value(2.0), "the exponent must be a number, not a Value"),
     (lambda: Value(1.0) / 0, "division by zero"),
     (lambda: 1.0 / Value(0.0), "division by zero"),
-    (lambda: Value(800.0).exp(), "exp of 800 is not finite"),
     (lambda: Value(1e200) ** 2, "is not finite"),
     (lambda: Value(1e300) * 1e300, "is not finite"),
     (lambda: Value(1.0).activate("softmax"), "unknown activation 'softmax'"),
@@ -250,28 +183,43 @@ def test_activations_of_huge_numbers_stay_finite():
     assert Value(800.0).tanh().data == 1.0
 
 
-@pytest.mark.parametrize("net", [None, "net", [2, 3, 1], Network])
-def test_a_non_network_is_refused(net):
-    for entry in (network_loss, gradients):
-        with pytest.raises(BpkitError, match="net must be a bpkit Network"):
-            entry(net, XOR_X, XOR_Y)
 
 
-@pytest.mark.parametrize(("X", "Y"), [
-    ([[0.0, 1.0, 2.0]], [[1.0]]),
-    (XOR_X, [[1.0]]),
-    ("abc", XOR_Y),
-])
-def test_bad_samples_are_refused_and_the_net_is_unchanged(X, Y):
-    net = article_network("squared")
-    before = net.weights
-    with pytest.raises(BpkitError):
-        gradients(net, X, Y)
-    assert all((b == a).all() for b, a in zip(before, net.weights))
+@pytest.mark.parametrize("root", [None, 2.0, "J", [Value(1.0)]])
+def test_topological_order_needs_a_value(root):
+    with pytest.raises(BpkitError, match="root must be a Value"):
+        topological_order(root)
 
 
-def test_a_logistic_output_that_rounds_to_one_is_refused_by_its_log():
-    net = Network([1, 1], output_activation="sigmoid", loss="logistic",
-                  weights=[np.array([[40.0, 0.0]])])
-    with pytest.raises(BpkitError, match="log needs a positive number"):
-        gradients(net, [[0.0]], [[1.0]])
+def test_labels_reach_the_repr_and_the_engine_reads_short():
+    # The notebook shows the engine's source: it must stay about 100 lines.
+    import inspect
+
+    import bpkit.core.autograd as engine
+
+    assert len(inspect.getsource(engine.Value).splitlines()) <= 110
+    assert repr(Value(2.0, "w")) == "Value(w: data=2, grad=0)"
+
+
+# ----- PyTorch's autograd (installed with the bench extra; skipped where it is missing) ------
+TORCH_OPERATIONS = {
+    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b, "square": lambda a, b: a**2 * b,
+    "log": lambda a, b: (a * a + b * b).log(),
+    "a unit": lambda a, b: (a * 0.5 + b * -1.2 + 0.1).tanh() * (a - b).sigmoid(),
+    "a fork": lambda a, b: (a * b + a) * (a + 2.0),
+}
+
+
+@pytest.mark.parametrize("name", TORCH_OPERATIONS)
+def test_each_operation_matches_torch_autograd(name):
+    torch = pytest.importorskip("torch")
+    fn = TORCH_OPERATIONS[name]
+    mine = [Value(0.7), Value(-1.3)]
+    fn(*mine).backward()
+    theirs = [torch.tensor(v.data, dtype=torch.float64, requires_grad=True) for v in mine]
+    # torch tensors have the same operators and log, tanh and sigmoid methods: the same
+    # expression runs on torch's own autograd
+    fn(*theirs).backward()
+    for value, tensor in zip(mine, theirs):
+        assert value.grad == pytest.approx(float(tensor.grad), rel=1e-12, abs=1e-12)

@@ -16,7 +16,18 @@ import pytest
 import reference
 import sympy as sp
 
-from bpkit import ALPHA, PHASES, XOR_X, XOR_Y, BpkitError, Network, article_network, derive, steps
+from bpkit import (
+    ACTIVATIONS,
+    ALPHA,
+    PHASES,
+    XOR_X,
+    XOR_Y,
+    BpkitError,
+    Network,
+    article_network,
+    derive,
+    steps,
+)
 from bpkit.core.fmt import latex_number
 from bpkit.core.symbolic import unit_latex
 
@@ -410,3 +421,134 @@ def test_aligned_formulas_is_true_or_false(formulas):
 def test_latex_result_takes_one_finite_number(value):
     with pytest.raises(BpkitError, match="the value to write must be a finite number"):
         steps.latex_result(value)
+
+
+# ----- the deltas path by path (delta_paths) ------------------------------------------------------
+def mazur_trace():
+    from bpkit import MAZUR_ALPHA, MAZUR_X, MAZUR_Y, mazur_network
+
+    return mazur_network().preview_step(MAZUR_X, MAZUR_Y, MAZUR_ALPHA)
+
+
+def relu_trace():
+    net = Network([2, 3, 2], activation="relu", weights="random", seed=11)
+    return net.step(XOR_X, XOR_TWO_OUTPUTS, 0.3)
+
+
+def linear_trace():
+    return article_trace("squared")
+
+
+PATH_TRACES = [mazur_trace, linear_trace, tanh_sigmoid_trace, deep_trace, relu_trace]
+
+
+def test_mazur_deltas_path_by_path_in_teaching_order():
+    trace = mazur_trace()
+    found = steps.delta_paths(trace)
+    assert [(c.kind, c.name) for c in found] == [
+        ("delta", "D0"), ("delta", "D1"),
+        ("path term", "w(Z1->D0)"), ("path term", "w(Z1->D1)"), ("delta", "Z1"),
+        ("path term", "w(Z2->D0)"), ("path term", "w(Z2->D1)"), ("delta", "Z2")]
+    assert [c.highlighted for c in found] == [
+        ("D0",), ("D1",),
+        ("w(Z1->D0)", "Z1", "D0"), ("w(Z1->D1)", "Z1", "D1"),
+        ("Z1", "w(Z1->D0)", "D0", "w(Z1->D1)", "D1"),
+        ("w(Z2->D0)", "Z2", "D0"), ("w(Z2->D1)", "Z2", "D1"),
+        ("Z2", "w(Z2->D0)", "D0", "w(Z2->D1)", "D1")]
+    assert all(c.phase == "deltas" for c in found)
+
+
+@pytest.mark.parametrize("make", PATH_TRACES)
+def test_each_hidden_delta_is_f_prime_times_the_sum_of_its_path_terms(make):
+    trace = make()
+    for sample in range(trace.n_samples):
+        found = steps.delta_paths(trace, sample)
+        terms = {}
+        for c in found:
+            if c.kind == "path term":
+                link = trace.links[c.name]
+                assert c.value == link.old * trace.units[link.target].delta[sample]
+                terms.setdefault(link.source, []).append(c.value)
+            else:
+                unit = trace.units[c.name]
+                assert c.kind == "delta" and c.value == unit.delta[sample]
+                if unit.kind == "hidden":
+                    outgoing = [ln for ln in trace.links.values() if ln.source == c.name]
+                    assert len(terms[c.name]) == len(outgoing)
+                    activation = ACTIVATIONS[trace.activations[unit.layer - 1]]
+                    slope = float(np.ravel(activation.df(unit.a[sample:sample + 1]))[0])
+                    assert c.value == pytest.approx(slope * sum(terms[c.name]), rel=1e-12,
+                                                    abs=1e-15)
+        # the same deltas as the phase computes them, in the same order
+        plain = steps.computations(trace, "deltas", sample)
+        assert [(c.name, c.value) for c in found if c.kind == "delta"] == [
+            (c.name, c.value) for c in plain]
+
+
+@pytest.mark.parametrize("make", PATH_TRACES)
+def test_every_worked_path_line_computes_its_result(make):
+    trace = make()
+    for c in steps.delta_paths(trace, trace.n_samples - 1):
+        assert c.substituted.endswith(" " + result(c.value)) or c.substituted.endswith(
+            f"= {result(c.value)}")
+        worked = worked_part(c).replace("^{2}", "**2")  # tanh's z form, 1 - z^2
+        if not re.search(r"\\frac|e\^|\\theta", worked):  # relu's f'(a) has no z form
+            assert arithmetic(worked) == pytest.approx(c.value, rel=2e-3, abs=2e-4)
+
+
+def test_f_prime_is_shown_in_a_and_worked_in_z_for_sigmoid_units():
+    found = {c.name: c for c in steps.delta_paths(mazur_trace())}
+    trace = mazur_trace()
+    for unit in ("D0", "Z1"):
+        name = unit_latex(unit)
+        a_form = rf"\frac{{e^{{- a_{{{name}}}}}}}{{\left(1 + e^{{- a_{{{name}}}}}\right)^{{2}}}}"
+        z_form = rf"z_{{{name}}} \cdot \left(1 - z_{{{name}}}\right)"
+        assert rf"f'\left(a_{{{name}}}\right) = {a_form} = {z_form}" in found[unit].formula
+        z = latex_number(float(trace.units[unit].z[0]))
+        assert rf"{z} \cdot \left(1 - {z}\right)" in found[unit].substituted
+    z1 = found["Z1"]
+    assert z1.formula.startswith(
+        r"\delta_{Z_{1}} = f'\left(a_{Z_{1}}\right) \cdot \left(w_{Z_{1} \to D_{0}} \cdot "
+        r"\delta_{D_{0}} + w_{Z_{1} \to D_{1}} \cdot \delta_{D_{1}}\right)")
+    paths = [c for c in steps.delta_paths(trace) if c.kind == "path term" and "Z1" in c.name]
+    assert z1.substituted.endswith(
+        rf"\left({latex_number(paths[0].value)} + {latex_number(paths[1].value)}\right)"
+        f" = {result(z1.value)}")
+    path = found["w(Z1->D0)"]
+    assert path.formula == (r"\text{path}_{Z_{1} \to D_{0}} = w_{Z_{1} \to D_{0}} \cdot "
+                            r"\delta_{D_{0}}")
+    assert path.substituted == (
+        rf"\text{{path}}_{{Z_{{1}} \to D_{{0}}}} = {latex_number(0.4)} \cdot "
+        rf"{latex_number(float(trace.units['D0'].delta[0]))} = {result(path.value)}")
+
+
+def test_without_a_z_form_f_prime_is_worked_in_a_and_identity_reads_one():
+    relu = {c.name: c for c in steps.delta_paths(relu_trace())}
+    assert r"\theta" in relu["Z1"].formula and "z_{Z_{1}}" not in relu["Z1"].formula
+    linear = {c.name: c for c in steps.delta_paths(article_trace("squared"))}
+    assert linear["Z1"].formula.endswith(r"f'\left(a_{Z_{1}}\right) = 1")
+    assert linear["Z1"].substituted == (
+        rf"\delta_{{Z_{{1}}}} = 1 \cdot {latex_number(4.0)} = {result(4.0)}")
+
+
+@pytest.mark.parametrize("name", sorted(steps.Z_FORMS))
+def test_each_z_form_is_sympys_derivative_with_z_put_in(name):
+    from bpkit.core.functions import a
+    from bpkit.core.symbolic import proved_zero
+
+    activation = ACTIVATIONS[name]
+    z = sp.Symbol("z", real=True)
+    written = steps.Z_FORMS[name].subs(z, activation.formula)
+    assert proved_zero(written - activation.derivative)
+    assert a not in steps.Z_FORMS[name].free_symbols
+
+
+def test_delta_paths_refuses_what_has_no_deltas():
+    from bpkit import forward_trace
+
+    with pytest.raises(BpkitError, match="forward pass alone"):
+        steps.delta_paths(forward_trace(article_network(), XOR_X[:1], XOR_Y[:1]))
+    with pytest.raises(BpkitError, match="sample must be a whole number from 0 to 0"):
+        steps.delta_paths(mazur_trace(), 1)
+    with pytest.raises(BpkitError, match="trace must be a StepTrace"):
+        steps.delta_paths(article_network())

@@ -111,6 +111,48 @@ def test_highlight_marks_one_unit_or_link_and_moves_with_each_call():
         diagram.label(trace, "forward", highlight="Z9")
 
 
+def emphasised_on_the_picture(diagram):
+    """The links and units drawn in the highlight colour, read from the artists."""
+    colour = to_rgba(HIGHLIGHT["color"])
+    links = [n for n, line in diagram.links.items() if to_rgba(line.get_color()) == colour]
+    units = [n for n, t in diagram.unit_labels.items()
+             if to_rgba(t.get_bbox_patch().get_edgecolor()) == colour]
+    return links, units
+
+
+def test_highlight_takes_a_list_such_as_both_paths_of_a_hidden_unit():
+    trace = Network([2, 2, 2], activation="sigmoid", output_activation="sigmoid",
+                    weights="random", seed=2).step(XOR_X[:1], [[0.0, 1.0]], ALPHA)
+    diagram = NetworkDiagram(trace.unit_names)
+    diagram.label(trace, "deltas", highlight=["Z1", "Z1->D0", "D0", "w(Z1->D1)", "D1", "D0"])
+    assert diagram.highlighted == "Z1"
+    assert diagram.emphasised == ("Z1", "w(Z1->D0)", "D0", "w(Z1->D1)", "D1")  # once each
+    assert emphasised_on_the_picture(diagram) == (["w(Z1->D0)", "w(Z1->D1)"], ["Z1", "D0", "D1"])
+    bold = [n for n, t in diagram.unit_labels.items() if t.get_fontweight() == "bold"]
+    assert bold == ["Z1", "D0", "D1"]
+    one_path = diagram.to_png()
+    diagram.label(trace, "deltas", highlight=("w(Z1->D0)", "Z1", "D0"))
+    assert emphasised_on_the_picture(diagram) == (["w(Z1->D0)"], ["Z1", "D0"])
+    assert diagram.to_png() != one_path
+    diagram.label(trace, "deltas", highlight="Z2")  # one name, as before
+    assert (diagram.highlighted, diagram.emphasised) == ("Z2", ("Z2",))
+    assert emphasised_on_the_picture(diagram) == ([], ["Z2"])
+    diagram.label(trace, "deltas")
+    assert (diagram.highlighted, diagram.emphasised) == (None, ())
+    assert emphasised_on_the_picture(diagram) == ([], [])
+
+
+def test_layout_highlight_keys_checks_every_name():
+    keys = layout.Layout(article_step().unit_names).highlight_keys
+    assert keys(None) == () and keys("X0->Z1") == ("w(X0->Z1)",)
+    assert keys(["Z1", "X0->Z1", "w(X0->Z1)"]) == ("Z1", "w(X0->Z1)")
+    for bad, fragment in [([], "non-empty list"), (["Z1", None], "non-empty list"),
+                          ([["Z1"]], "non-empty list"), ({"Z1": 1}, "non-empty list"),
+                          (["Z1", "D7"], "nothing named 'D7'"), (b"Z1", "non-empty list")]:
+        with pytest.raises(BpkitError, match=re.escape(fragment)):
+            keys(bad)
+
+
 def test_label_updates_in_place_without_new_figures_or_artists():
     trace = article_step()
     diagram = NetworkDiagram(trace.unit_names)
@@ -138,6 +180,22 @@ def test_png_changes_with_the_phase_and_the_numbers():
     other = Network([2, 3, 1], weights="random", seed=1).step(XOR_X[:1], XOR_Y[:1], ALPHA)
     diagram.label(other, "update")
     assert diagram.to_png() != images[2]
+
+
+def test_svg_is_vector_with_every_label_as_text_and_the_same_each_time():
+    trace = article_step()
+    diagram = NetworkDiagram(trace.unit_names)
+    diagram.label(trace, "update")
+    svg = diagram.to_svg().decode()
+    assert svg.startswith("<?xml") and "<image" not in svg  # no raster picture inside
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    for link in trace.links.values():
+        label = diagram.link_labels[link.name].get_text()
+        assert label.replace(">", "&gt;") in texts or label in " ".join(texts), label
+    assert f"{number(trace.links['w(X0->Z1)'].new)}" in " ".join(texts)
+    assert diagram.to_svg().decode() == svg  # no date or random ids: nbval compares it
+    diagram.label(trace, "deltas")
+    assert diagram.to_svg().decode() != svg
 
 
 def test_large_mode_has_bigger_fonts_and_figure():
@@ -273,7 +331,9 @@ def test_label_says_what_a_trace_and_changes_nothing(trace):
     ({"phase": ["forward"]}, "unknown phase ['forward']"),
     ({"sample": 1}, "sample must be a whole number from 0 to 0"),
     ({"sample": None}, "sample must be a whole number from 0 to 0"),
-    ({"highlight": ["Z1"]}, "nothing named ['Z1'] to highlight"),
+    ({"highlight": ["Z1", "Q1"]}, "nothing named 'Q1' to highlight"),
+    ({"highlight": []}, "or a non-empty list of them; got []"),
+    ({"highlight": ["Z1", 1]}, "or a non-empty list of them"),
     ({"highlight": "Q1"}, "nothing named 'Q1' to highlight"),
 ])
 def test_a_refused_label_leaves_the_diagram_as_it_was(kwargs, fragment):

@@ -4,10 +4,25 @@ import html
 import re
 from html.parser import HTMLParser
 
+import numpy as np
 import pytest
 import reference
 
-from bpkit import ALPHA, CONVENTIONS, XOR_X, XOR_Y, BpkitError, Network, article_network
+from bpkit import (
+    ALPHA,
+    CONVENTIONS,
+    MAZUR_ALPHA,
+    MAZUR_START,
+    MAZUR_X,
+    MAZUR_Y,
+    XOR_X,
+    XOR_Y,
+    BpkitError,
+    Network,
+    article_network,
+    mazur_links,
+    mazur_network,
+)
 from bpkit.core.fmt import number
 from bpkit.core.naming import PHASES, link_key
 from bpkit.widgets.explorer import Explorer, Settings, sample_label, trace_for
@@ -501,5 +516,108 @@ def test_each_view_shows_only_the_controls_that_change_what_it_shows(phase, show
 def test_without_a_kernel_the_explorer_shows_its_diagram_and_numbers(phase):
     explorer = Explorer(phase)
     page = explorer._repr_mimebundle_()["text/html"]
-    assert f'alt="the {phase} diagram"' in page and "data:image/png;base64," in page
+    assert f'alt="the {phase} diagram"' in page and "data:image/svg+xml;base64," in page
     assert explorer.readout.value in page and "Run All Cells" in page
+
+
+# ----- any network on its own samples: Mazur's 2-2-2 sigmoid net ---------------------------------
+def mazur_explorer(phase="update"):
+    return Explorer(phase, net=mazur_network(), X=MAZUR_X, Y=MAZUR_Y, lr=MAZUR_ALPHA)
+
+
+def test_an_explorer_of_mazurs_net_starts_from_his_weights_and_steps_as_bpkit_does():
+    explorer = mazur_explorer()
+    links = mazur_links()
+    assert len(explorer.sliders) == 12
+    for his_name, names in links.items():
+        assert [explorer.sliders[link].value for link in names] == (
+            [MAZUR_START[his_name]] * len(names))
+    assert explorer.lr_slider.value == MAZUR_ALPHA
+    expected = mazur_network().preview_step(MAZUR_X, MAZUR_Y, MAZUR_ALPHA)
+    rows = Readout(explorer).by("link")
+    for name, link in expected.links.items():
+        assert rows[name]["new weight"] == number(link.new), name
+    assert rows[links["w5"][0]]["new weight"] == number(0.35891648)  # Mazur's published w5
+    assert repr(explorer) == "Explorer(phase='update', sizes=[2, 2, 2])"
+
+
+def test_mazurs_explorer_reads_its_sample_and_loss_and_offers_no_toggle_or_single_choice():
+    explorer = mazur_explorer("deltas")
+    head = Readout(explorer).paragraphs[0]
+    assert head == "sample (0.05, 0.1) -> (0.01, 0.99) · α = 0.5 · squared loss, sigmoid outputs"
+    row = explorer.widget.children[0].children
+    assert explorer.loss_toggle not in row and explorer.sample_picker not in row
+    assert explorer.reset_button in row
+    updates = mazur_explorer("update")
+    assert updates.lr_slider in updates.widget.children[0].children
+    assert explorer.lr_slider not in row  # alpha changes nothing the deltas show
+    assert all(s.step == 0.05 for s in explorer.sliders.values())  # 0.15, 0.25: on the 0.05s
+    assert all(s.step == 0.1 for s in Explorer("deltas").sliders.values())
+    deltas = Readout(explorer).by("unit")
+    trace = mazur_network().preview_step(MAZUR_X, MAZUR_Y, MAZUR_ALPHA)
+    assert {name: row["δ"] for name, row in deltas.items()} == {
+        name: number(float(unit.delta[0])) for name, unit in trace.units.items()
+        if unit.delta is not None}
+
+
+def test_mazurs_explorer_moves_resets_and_refuses_a_loss_it_does_not_toggle():
+    explorer = mazur_explorer()
+    trace = explorer.update(weights={"w(Z1->D0)": 0.9, "X0->Z2": -0.2}, lr=0.05)
+    net = mazur_network()
+    net.set_weight("w(Z1->D0)", 0.9)
+    net.set_weight("X0->Z2", -0.2)
+    expected = net.preview_step(MAZUR_X, MAZUR_Y, 0.05)
+    for name, link in expected.links.items():
+        assert trace.links[name].new == link.new
+    before = shown_state(explorer)
+    for loss, fragment in [("article", "this explorer has no loss toggle"),
+                           ("logistic", "with the network's loss 'squared'")]:
+        with pytest.raises(BpkitError, match=fragment):
+            explorer.update(loss=loss)
+        assert shown_state(explorer) == before
+        assert "Not applied" in readout_text(explorer)
+    assert explorer.update(loss="squared").loss == expected.loss  # its own loss: nothing changes
+    with pytest.raises(BpkitError, match="the explorer has 1 sample"):
+        explorer.update(sample=1)
+    explorer.reset()
+    assert explorer.settings == explorer.start and explorer.lr_slider.value == MAZUR_ALPHA
+
+
+def test_own_samples_with_several_rows_get_a_picker_with_each_rows_targets():
+    targets = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    net = Network([2, 2, 2], activation="tanh", output_activation="sigmoid", loss="logistic",
+                  weights="random", seed=1)
+    explorer = Explorer("deltas", net=net, X=XOR_X, Y=targets)
+    assert explorer.sample_picker in explorer.widget.children[0].children
+    assert [label for label, _ in explorer.sample_picker.options] == [
+        "(0, 0) -> (0, 1)", "(0, 1) -> (1, 0)", "(1, 0) -> (1, 0)", "(1, 1) -> (0, 1)"]
+    assert explorer.settings.loss == "logistic"
+    explorer.sample_picker.value = 2
+    expected = net.preview_step(XOR_X[2:3], targets[2:3], ALPHA)
+    assert explorer.trace.units["Z1"].delta[0] == expected.units["Z1"].delta[0]
+    assert "logistic loss, sigmoid outputs" in Readout(explorer).paragraphs[0]
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"Y": None}, "give both X and Y"),
+    ({"X": None}, "give both X and Y"),
+    ({"net": None}, "give the network to step on them too"),
+    ({"net": "mazur"}, "net must be a bpkit Network"),
+    ({"net": Network([2, 2, 2], loss="article")}, "loss='article' replays the article's sign"),
+    ({"net": Network([2, 3, 1])}, "Y (the targets)"),
+    ({"X": [[0.05, 0.1, 0.2]]}, "X (the inputs)"),
+    ({"Y": [[0.01, 0.99], [0.5, 0.5]]}, "X has 1 sample(s) but Y has 2"),
+    ({"X": np.zeros((101, 2)), "Y": np.zeros((101, 2))}, "picked from at most 100"),
+    ({"Y": [[0.01, float("nan")]]}, "Y (the targets)"),
+    ({"lr": 0}, "learning rate"),
+    ({"lr": "fast"}, "learning rate"),
+])
+def test_own_samples_are_checked_against_the_network(kwargs, fragment):
+    given = {"net": mazur_network(), "X": MAZUR_X, "Y": MAZUR_Y, "lr": MAZUR_ALPHA, **kwargs}
+    with pytest.raises(BpkitError, match=re.escape(fragment)):
+        Explorer("forward", **given)
+
+
+def test_the_xor_explorer_still_refuses_a_network_that_does_not_fit_xor():
+    with pytest.raises(BpkitError, match="2 inputs and 1 output"):
+        Explorer(net=mazur_network())

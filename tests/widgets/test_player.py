@@ -1,14 +1,26 @@
 """The step player driven from Python: positions clamp, the diagram follows each computation."""
 
 import html
+import re
 
 import numpy as np
 import pytest
 import reference
 
-from bpkit import ALPHA, XOR_X, XOR_Y, BpkitError, Network, article_network
+from bpkit import (
+    ALPHA,
+    MAZUR_ALPHA,
+    MAZUR_X,
+    MAZUR_Y,
+    XOR_X,
+    XOR_Y,
+    BpkitError,
+    Network,
+    article_network,
+    mazur_network,
+)
 from bpkit.core.naming import PHASES
-from bpkit.core.steps import computations
+from bpkit.core.steps import computations, delta_paths
 from bpkit.widgets.player import StepPlayer
 
 
@@ -188,4 +200,58 @@ def test_without_a_kernel_the_player_shows_its_first_computation():
                         "forward")
     page = player._repr_mimebundle_()["text/html"]
     assert player.counter.value in page and player.formula.value in page
-    assert "data:image/png;base64," in page and "Run All Cells" in page
+    assert "data:image/svg+xml;base64," in page and "Run All Cells" in page
+
+
+# ----- the deltas path by path (paths=True) -------------------------------------------------------
+def mazur_step():
+    return mazur_network().preview_step(MAZUR_X, MAZUR_Y, MAZUR_ALPHA)
+
+
+def test_paths_plays_each_hidden_delta_term_by_term_with_each_path_highlighted():
+    trace = mazur_step()
+    player = StepPlayer(trace, "deltas", paths=True)
+    assert player.steps == delta_paths(trace) and player.paths
+    assert len(player.steps) == 2 + 2 * 3  # two outputs; per hidden unit two paths and a sum
+    images = []
+    for index, step in enumerate(player.steps):
+        assert player.go(index) is step
+        assert player.diagram.emphasised == step.highlighted
+        assert player.diagram.highlighted == step.name
+        counter = html.unescape(player.counter.value)
+        assert f"step {index + 1} of {len(player.steps)}</b>: {step.kind} of {step.name}" in counter
+        formula = html.unescape(player.formula.value)
+        assert f"$${step.formula}$$" in formula and f"$${step.substituted}$$" in formula
+        images.append(player.image.value)
+    assert len(set(images)) == len(images)  # every term and sum draws its own picture
+    first_path, second_path, total = (player.go(i) for i in (2, 3, 4))
+    assert (first_path.kind, first_path.name) == ("path term", "w(Z1->D0)")
+    assert player.diagram.emphasised == ("Z1", "w(Z1->D0)", "D0", "w(Z1->D1)", "D1")
+    player.go(2)
+    assert player.diagram.emphasised == ("w(Z1->D0)", "Z1", "D0")
+    assert "z_{Z_{1}} \\cdot \\left(1 - z_{Z_{1}}\\right)" in total.formula
+    assert total.value == trace.units["Z1"].delta[0] == pytest.approx(
+        (first_path.value + second_path.value)
+        * trace.units["Z1"].z[0] * (1 - trace.units["Z1"].z[0]))
+
+
+def test_paths_works_for_any_sample_of_a_batch_and_says_so_in_its_repr():
+    trace = batch_step()
+    player = StepPlayer(trace, "deltas", sample=2, paths=True)
+    assert player.steps == delta_paths(trace, 2)
+    assert repr(player) == f"StepPlayer(phase='deltas', sample=2, steps={len(player.steps)}, " \
+                           "paths=True)"
+    assert repr(StepPlayer(trace, "deltas")) == "StepPlayer(phase='deltas', sample=0, steps=3)"
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"phase": "forward"}, "paths=True plays the deltas phase path by path: give phase 'deltas'"),
+    ({"phase": "update"}, "give phase 'deltas', not 'update'"),
+    ({"paths": 1}, "paths must be True (each hidden delta path by path) or False; got 1"),
+    ({"paths": "yes"}, "paths must be True"),
+    ({"paths": None}, "paths must be True"),
+    ({"sample": 1}, "sample must be a whole number from 0 to 0"),
+])
+def test_paths_is_true_or_false_and_only_for_the_deltas(changes, message):
+    with pytest.raises(BpkitError, match=re.escape(message)):
+        StepPlayer(**{"trace": mazur_step(), "phase": "deltas", "paths": True, **changes})

@@ -1,5 +1,6 @@
 """Notebook renderers: tables are the shared Table, formulas typeset, source code shown."""
 
+import ast
 import inspect
 import math
 import re
@@ -103,6 +104,35 @@ def test_source_of_something_without_python_code_is_refused():
         show.source(len)
     with pytest.raises(BpkitError, match="no Python source"):
         show.source(3)
+
+
+def test_line_by_line_writes_each_equation_beside_the_backprop_line_that_computes_it():
+    from bpkit import BACKPROP_EQUATIONS
+
+    shown = show.line_by_line(Network.backprop, BACKPROP_EQUATIONS).data
+    lines = shown.splitlines()
+    for fragment, note in BACKPROP_EQUATIONS.items():
+        line = next(line for line in lines if fragment in line)
+        assert line.endswith(f"  # {note}"), line
+    noted = [line.index("  # ") for line in lines if any(n in line for n in
+                                                          BACKPROP_EQUATIONS.values())]
+    assert len(set(noted)) == 1  # the notes stand in one column
+    assert '"""' not in shown and "Backpropagation on a batch" not in shown  # no docstring
+    assert "# 1. output delta: dJ/dh" not in shown  # a noted line's own comment gives way
+    ast.parse(shown)  # still Python
+    page = show.line_by_line(Network.backprop, BACKPROP_EQUATIONS)._repr_html_()
+    assert "gradients" in page and "∂J/∂W_l = δ_lᵀ z_(l−1) / n" in page
+
+
+def test_line_by_line_needs_every_fragment_and_notes_as_text():
+    with pytest.raises(BpkitError, match=re.escape("no line of Network.step contains 'delta.T'")):
+        show.line_by_line(Network.step, {"delta.T": "3."})
+    with pytest.raises(BpkitError, match="notes must map a fragment of a line"):
+        show.line_by_line(Network.backprop, {})
+    with pytest.raises(BpkitError, match="notes must map a fragment of a line"):
+        show.line_by_line(Network.backprop, {"loss": 3})
+    with pytest.raises(BpkitError, match="no Python source"):
+        show.line_by_line(len, {"a": "b"})
 
 
 # ----- refused input ------------------------------------------------------------------------------
