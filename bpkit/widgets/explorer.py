@@ -7,6 +7,10 @@ step those settings give, computed once and then remembered. The diagram and a r
 phase's numbers are drawn from that trace. ``explorer.update(...)`` does the same from Python,
 so the numbers can be checked without a browser; a value it cannot use raises a BpkitError and
 leaves the explorer as it was (moved by hand, the control goes back and the readout says why).
+
+A weight slider updates while it is dragged. That cannot pile up work: ipywidgets sends a
+slider's newest value only once the kernel has answered the last one. The α slider updates on
+release, so a value typed into its box is taken as typed.
 """
 
 from __future__ import annotations
@@ -271,7 +275,7 @@ class Explorer(WidgetView):
                     self.sliders[link] = widgets.FloatSlider(
                         min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1], step=step,
                         description="->".join(naming.parse_link(link)),
-                        continuous_update=False, readout_format=".2f",
+                        continuous_update=True, readout_format=".2f",  # live while dragged
                         style={"description_width": name_width},
                         layout=widgets.Layout(width=width))
                     column.append(self.sliders[link])

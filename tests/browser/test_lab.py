@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import NOTEBOOKS, SCREENSHOTS, Server, code_sources, explorer_cells
 from playwright.sync_api import Page, expect
-from widgets_in_page import exercise_explorer, slider
+from widgets_in_page import Explorer, check_readout, exercise_explorer, slider
+
+from bpkit import ALPHA
 
 READY = """name => {
   const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -125,5 +127,33 @@ def test_on_a_wide_high_dpi_screen_the_diagram_is_vector_and_never_stretched_ras
             assert 0 < shown <= room  # shrinks to fit a narrow window, never overflows
         pictures.first.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / "wide-hidpi-02_forward_pass.png"))
+    finally:
+        context.close()
+
+
+def test_dragging_a_slider_updates_the_numbers_before_the_mouse_is_released(lab: Server, browser):
+    """Live update: the readout follows a weight while it is dragged, then settles on its value."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    try:
+        page = run_all(context, lab, "02_forward_pass", file_browser=False)
+        explorer = page.locator(".jp-NotebookPanel:visible .bpkit-explorer").first
+        explorer.scroll_into_view_if_needed()
+        expect(explorer.locator(".bpkit-readout")).to_contain_text("α =", timeout=20_000)
+        control = slider(explorer, "X0->Z1")
+        control.scroll_into_view_if_needed()
+        box = control.locator(".noUi-handle").bounding_box()
+        track = control.locator(".noUi-target").bounding_box()["width"]  # from -3 to 3
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        seen = []
+        for end in (x + track / 12, x + track / 6):  # about +0.5, then +1
+            page.mouse.move(end, y, steps=8)
+            value = float(control.locator(".widget-readout").inner_text())
+            assert value not in seen and value > 1.0
+            seen.append(value)  # the mouse is still down: the numbers must follow already
+            check_readout(page, explorer, "forward", {"w(X0->Z1)": value}, ALPHA, 0, Explorer)
+        page.mouse.up()
+        assert float(control.locator(".widget-readout").inner_text()) == seen[-1]
     finally:
         context.close()
