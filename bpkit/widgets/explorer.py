@@ -374,9 +374,9 @@ class Explorer(WidgetView):
     def _show(self) -> None:
         """Show the settings on the controls and the trace on the diagram and the readout."""
         self._set_controls(self.settings)
+        self.readout.value = self._readout()  # the numbers first; the diagram follows
         self.diagram.label(self.trace, self.phase)
         self.image.value = self.diagram.to_svg()
-        self.readout.value = self._readout()
 
     def _readout(self, refused: str = "") -> str:
         """The phase's numbers under a line saying what was stepped; a refusal above them."""
