@@ -56,6 +56,9 @@ def _register() -> None:
     import autograd_torch  # issue 11: the autograd engine against torch.autograd
 
     MEASURES["autograd"] = autograd_torch.rows
+    import playground  # issue 13: the playground's frames painted and steps per second
+
+    MEASURES["playground"] = playground.rows
 
 
 def table(rows: list[Row]) -> str:

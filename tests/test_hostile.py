@@ -590,7 +590,68 @@ DEPTH: list[Entry] = [  # 12_depth
     Entry("DepthExplorer.static_html", method_of(small_depth_explorer, "static_html")),
 ]
 
-ENTRIES = [*CORE, *DRAW, *WIDGETS, *TWO_OUTPUTS, *GRAPH, *MATRICES, *DEPTH]
+def playground_settings() -> object:
+    """13_playground: a small run on the moons."""
+    return bpkit.PlaygroundSettings(dataset="moons", hidden=(3,), batch=8, seed=1)
+
+
+def playground_run() -> object:
+    return bpkit.TrainingRun(playground_settings())
+
+
+def small_playground() -> object:
+    return bpkit.widgets.Playground(playground_settings(), steps_per_frame=2)
+
+
+PLAYGROUND_RUN = Fresh(playground_run)
+PLAYGROUND: list[Entry] = [  # 13_playground
+    Entry("make_dataset", call_of(bpkit.make_dataset, name="circles", noise=0.1,
+                                  test_share=0.3, points=40, seed=0),
+          {"noise": only("0"), "seed": only("0")}),
+    Entry("PlaygroundSettings", call_of(bpkit.PlaygroundSettings, dataset="moons", noise=0.1,
+                                        test_share=0.5, hidden=(3, 2), activation="relu",
+                                        lr=0.2, batch=8, init="random", scale=1.0, seed=0),
+          {"noise": only("0"), "hidden": only("[1]"), "lr": only("1.5"),
+           "scale": only("1.5", "0"), "seed": only("0")}),
+    Entry("PlaygroundSettings.changed",
+          method_of(playground_settings, "changed", lr=0.3, activation="sigmoid"),
+          {"lr": only("1.5")}),
+    Entry("PlaygroundSettings.network", method_of(playground_settings, "network")),
+    Entry("PlaygroundSettings.data", method_of(playground_settings, "data")),
+    Entry("TrainingRun", call_of(bpkit.TrainingRun, settings=Fresh(playground_settings)),
+          {"settings": only("None")}),
+    Entry("TrainingRun.next_batch", method_of(playground_run, "next_batch")),
+    Entry("TrainingRun.preview", method_of(playground_run, "preview")),
+    Entry("TrainingRun.step", method_of(playground_run, "step")),
+    Entry("TrainingRun.advance", method_of(playground_run, "advance", steps=3)),
+    Entry("TrainingRun.observe", method_of(playground_run, "observe")),
+    Entry("TrainingRun.change", method_of(playground_run, "change", dataset="blobs", lr=0.2),
+          {"lr": only("1.5")}),
+    Entry("unit_maps", call_of(bpkit.unit_maps, net=NET, resolution=5)),
+    Entry("PlaygroundPicture", call_of(bpkit.draw.PlaygroundPicture, hidden=(3,)),
+          {"hidden": only("[1]")}),
+    Entry("PlaygroundPicture.render", method_of(lambda: bpkit.draw.PlaygroundPicture((3,)),
+                                                "render", run=PLAYGROUND_RUN)),
+    Entry("PlaygroundPicture.png", method_of(lambda: bpkit.draw.PlaygroundPicture((3,)),
+                                             "png", run=PLAYGROUND_RUN)),
+    Entry("Playground", call_of(bpkit.widgets.Playground, settings=Fresh(playground_settings),
+                                steps_per_frame=2),
+          {"settings": only("None")}),
+    Entry("Playground.update", method_of(small_playground, "update", dataset="blobs", lr=0.2),
+          {"lr": only("1.5")}),
+    Entry("Playground.use_preset", method_of(small_playground, "use_preset",
+                                             name="diverging rate")),
+    Entry("Playground.reset", method_of(small_playground, "reset")),
+    Entry("Playground.step", method_of(small_playground, "step")),
+    Entry("Playground.frame", method_of(small_playground, "frame")),
+    Entry("Playground.play", method_of(small_playground, "play", frames=2)),
+    Entry("Playground.pause", method_of(small_playground, "pause")),
+    Entry("Playground.pick_item", method_of(small_playground, "pick_item", name="X0->Z1")),
+    Entry("Playground.picked", method_of(small_playground, "picked")),
+    Entry("Playground.static_html", method_of(small_playground, "static_html")),
+]
+
+ENTRIES = [*CORE, *DRAW, *WIDGETS, *TWO_OUTPUTS, *GRAPH, *MATRICES, *DEPTH, *PLAYGROUND]
 
 
 # ----- the sweep ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from bpkit.core.article import ALPHA, CONVENTIONS, XOR_X, XOR_Y, article_network
 from bpkit.core.autograd import Value, topological_order
 from bpkit.core.backprop_checker import check_backprop
 from bpkit.core.backward_rules import check_backward
+from bpkit.core.datasets import DATASETS, make_dataset
 from bpkit.core.depth import (
     deep_network,
     delta_profile,
@@ -68,6 +69,7 @@ from bpkit.core.netgraph import engine_gradients, find_node, network_loss
 from bpkit.core.network import History, Network, train_at_rates, with_bias
 from bpkit.core.orders import update_output_layer_first
 from bpkit.core.passes import count_passes, time_gradients, timing_table
+from bpkit.core.playground import PRESETS, PlaygroundSettings, TrainingRun, unit_maps
 from bpkit.core.sweep import node_name, reverse_sweep
 from bpkit.core.symbolic import SymbolicNetwork, derive
 from bpkit.core.table import Table
@@ -75,17 +77,17 @@ from bpkit.core.trace import Link, StepTrace, Unit
 
 __all__ = [
     "ACTIVATIONS", "ALPHA", "ANSWER_TOLERANCE", "BACKPROP_EQUATIONS", "BUGS", "CONVENTIONS",
-    "LOSSES", "MAZUR_ALPHA", "MAZUR_START", "MAZUR_X", "MAZUR_Y", "MISCONCEPTIONS",
-    "PHASES", "XOR_X", "XOR_Y", "BpkitError", "Diagnosis", "GradientCheck", "History",
-    "Link", "Network", "Question", "Setting", "StepTrace", "SymbolicNetwork",
-    "Table", "Unit", "Value", "article_network", "check_backprop", "check_backward",
+    "DATASETS", "LOSSES", "MAZUR_ALPHA", "MAZUR_START", "MAZUR_X", "MAZUR_Y", "MISCONCEPTIONS",
+    "PHASES", "PRESETS", "XOR_X", "XOR_Y", "BpkitError", "Diagnosis", "GradientCheck", "History",
+    "Link", "Network", "PlaygroundSettings", "Question", "Setting", "StepTrace", "SymbolicNetwork",
+    "Table", "TrainingRun", "Unit", "Value", "article_network", "check_backprop", "check_backward",
     "check_gradients", "classic_bugs", "compare_gradients", "count_passes", "deep_network",
     "delta_profile", "delta_profiles", "delta_question", "deltas_during", "depth_data", "derive",
     "direction_question", "engine_gradients", "f_prime", "find_node", "finite_difference_gradients",
     "finite_difference_question", "forward_question", "forward_trace", "linear_plane",
-    "mazur_links", "mazur_names", "mazur_network", "mazur_units", "mazur_update",
+    "make_dataset", "mazur_links", "mazur_names", "mazur_network", "mazur_units", "mazur_update",
     "network_loss", "new_weight_question", "node_name", "number", "output_layer", "parse_answer",
     "parse_direction", "pass_shapes", "prediction_question", "random_question", "random_setting",
     "reverse_sweep", "shape_trick", "slope_bound", "steps", "time_gradients", "timing_table",
-    "topological_order", "train_at_rates", "update_output_layer_first", "with_bias",
+    "topological_order", "train_at_rates", "unit_maps", "update_output_layer_first", "with_bias",
 ]
