@@ -5,14 +5,18 @@ nodes it is computed from. To stay legible for a whole network, a chain of unlab
 nodes is drawn as one add node (each passes its gradient on unchanged), and an unlabelled
 number is written into the operation that uses it ("× 0.5") instead of as a node of its own.
 For the reverse sweep, ``done`` nodes show their gradient, the others "grad ?".
+Text is as large as the network diagram's (layout's NORMAL or LARGE style); the boxes are
+measured, so arrows run from box edge to box edge and the figure fits the drawing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.text import Text
 
 from bpkit.core import validate
 from bpkit.core.autograd import Value, topological_order
@@ -20,6 +24,7 @@ from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
 from bpkit.draw import lecture
 from bpkit.draw.figure import NotebookFigure
+from bpkit.draw.layout import LARGE, NORMAL, Style
 
 OP_SYMBOLS = {"+": "+", "*": "×"}
 FILL = {"leaf": "#dceefb", "op": "#f7f7f7", "labelled": "#fde0c5", "current": "#fff3a8"}
@@ -27,6 +32,15 @@ GRAD_COLOUR, MUTED = "#b2182b", "#8c8c8c"
 EDGE, EDGE_HIGHLIGHT = "#7a7a7a", "#c51b7d"
 MAX_NODES = 400
 """The most nodes a drawing takes: a bigger graph is unreadable on a screen."""
+BOX_PAD = 0.3
+"""Room between a node's text and its box edge, in font sizes (matplotlib's box pad)."""
+Point = tuple[float, float]
+Box = tuple[float, float, float, float]
+"""A rectangle in inches: a node's (centre x, centre y, width, height), or the whole drawing's
+(left, right, bottom, top)."""
+GRAD_GAP, ROW_GAP, COLUMN_GAP, TITLE_GAP, MARGIN = 0.04, 0.18, 0.75, 0.15, 0.12
+"""Inches: box to its grad line, grad line to the next box, box to box across, the top box
+to the title, and the border."""
 
 
 @dataclass(frozen=True)
@@ -139,12 +153,13 @@ def _rows(shown: list[Value], inputs: dict[Value, list[Value]],
 
 
 def draw_graph(root: Value, done: int | None = None, title: str = "",
-               fold: bool = True, large: bool | None = False) -> NotebookFigure:
+               fold: bool = True, large: bool | None = None) -> NotebookFigure:
     """``root``'s graph with every node's value, and the gradients the sweep has reached.
 
     ``done``: how many nodes of the reverse sweep (output first) show their gradient; None
     for all of them (call ``root.backward()`` first), 0 for none. The node finished last is
-    highlighted, with the edges its gradient came back along.
+    highlighted, with the edges its gradient came back along. ``large``: projector sizes; None
+    follows the lecture view (``BPKIT_LECTURE=1``), as the network diagram does.
     """
     layout = graph_layout(root, fold)
     sweep = layout.sweep
@@ -152,41 +167,111 @@ def draw_graph(root: Value, done: int | None = None, title: str = "",
         done, "done (nodes of the sweep with their gradient)", 0, len(sweep))
     if not isinstance(title, str):
         raise BpkitError(f"title must be text; got {title!r:.40}")
-    big = lecture.large(large)
-    scale = 1.3 if big else 1.0
-    width, height = 1.55 * scale * layout.columns + 0.4, 0.78 * scale * layout.rows + 0.9
-    figure = NotebookFigure(figsize=(width, height), dpi=80 if big else 90)
+    style = LARGE if lecture.large(large) else NORMAL
+    figure = NotebookFigure(dpi=style.dpi)
     FigureCanvasAgg(figure)
-    axes = figure.add_axes((0, 0, 1, 1))
+    axes = figure.add_axes((0, 0, 1, 1))  # one data unit is one inch: boxes are measured
     axes.set_axis_off()
-    axes.set_xlim(-0.7, layout.columns - 0.3)
-    half = layout.rows / 2
-    axes.set_ylim(-half - 0.1, half + 0.6 + 0.35)
     finished = set(sweep[:count])
     current = sweep[count - 1] if 0 < count < len(sweep) else None
-    for parent, child in layout.edges:
+    boxes = {node: _node_text(axes, layout, node, current, style) for node in layout.nodes}
+    grads = {node: _grad_text(axes, node, node in finished, style) for node in layout.nodes}
+    place, (left, right, bottom, top) = _place(layout, boxes, grads, style)
+    for parent, start, end in _edge_ends(layout, place):
         lit = current is not None and parent is current
-        (x0, y0), (x1, y1) = layout.position[parent], layout.position[child]
-        axes.add_patch(FancyArrowPatch((x0 + 0.36, y0), (x1 - 0.36, y1), arrowstyle="-|>",
-                                       mutation_scale=9 * scale, zorder=1,
+        axes.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", shrinkA=0, shrinkB=0,
+                                       mutation_scale=0.9 * style.unit_font, zorder=1,
                                        color=EDGE_HIGHLIGHT if lit else EDGE,
-                                       linewidth=2.4 if lit else 0.9))
-    font = 8.5 * scale
-    for node in layout.nodes:
-        x, y = layout.position[node]
-        kind = "current" if node is current else "labelled" if node.label and node.parents \
-            else "leaf" if not node.parents else "op"
-        axes.text(x, y + 0.08, f"{layout.titles[node]}\n{number(node.data)}", ha="center",
-                  va="center", fontsize=font, zorder=3, multialignment="center",
-                  bbox={"boxstyle": "round,pad=0.3", "facecolor": FILL[kind],
-                        "edgecolor": EDGE_HIGHLIGHT if node is current else "#333333",
-                        "linewidth": 2.0 if node is current else 0.8})
-        grad = f"grad {number(node.grad)}" if node in finished else "grad ?"
-        axes.text(x, y - 0.3, grad, ha="center", va="top", fontsize=font * 0.95, zorder=3,
-                  color=GRAD_COLOUR if node in finished else MUTED, fontweight="bold")
-    axes.text(-0.6, half + 0.85, title, ha="left", va="top", fontsize=font * 1.25,
-              fontweight="bold")
+                                       linewidth=2.4 if lit else 1.0))
+    for node, (x, y, _, height) in place.items():
+        boxes[node].set_position((x, y))
+        grads[node].set_position((x, y - height / 2 - GRAD_GAP))
+    if title:
+        heading = axes.text(left, top + TITLE_GAP, title, ha="left", va="bottom",
+                            fontsize=style.title_font, fontweight="bold")
+        width, height = _inches(heading)
+        right, top = max(right, left + width), top + TITLE_GAP + height
+    left, right, bottom, top = left - MARGIN, right + MARGIN, bottom - MARGIN, top + MARGIN
+    axes.set_xlim(left, right)
+    axes.set_ylim(bottom, top)
+    figure.set_size_inches(right - left, top - bottom)
     return figure
+
+
+def _node_text(axes: Axes, layout: GraphLayout, node: Value, current: Value | None,
+               style: Style) -> Text:
+    """A node's box: its title and value, coloured by kind, edged strongly if it is current."""
+    kind = "current" if node is current else "labelled" if node.label and node.parents \
+        else "leaf" if not node.parents else "op"
+    return axes.text(0, 0, f"{layout.titles[node]}\n{number(node.data)}", ha="center",
+                     va="center", fontsize=style.unit_font, zorder=3,
+                     multialignment="center",
+                     bbox={"boxstyle": f"round,pad={BOX_PAD}", "facecolor": FILL[kind],
+                           "edgecolor": EDGE_HIGHLIGHT if node is current else "#333333",
+                           "linewidth": 2.0 if node is current else 0.8})
+
+
+def _grad_text(axes: Axes, node: Value, finished: bool, style: Style) -> Text:
+    """The line under a node: its gradient once the sweep reached it, else "grad ?"."""
+    return axes.text(0, 0, f"grad {number(node.grad)}" if finished else "grad ?",
+                     ha="center", va="top", fontsize=style.link_font, zorder=3,
+                     color=GRAD_COLOUR if finished else MUTED, fontweight="bold")
+
+
+def _inches(text: Text, shown: str | None = None) -> tuple[float, float]:
+    """How wide and tall ``text`` is in inches, or would be saying ``shown``."""
+    said = text.get_text()
+    if shown is not None:
+        text.set_text(shown)
+    figure = text.get_figure()
+    box = text.get_window_extent(figure.canvas.get_renderer())
+    text.set_text(said)
+    return box.width / figure.dpi, box.height / figure.dpi
+
+
+def _place(layout: GraphLayout, boxes: dict[Value, Text], grads: dict[Value, Text],
+           style: Style) -> tuple[dict[Value, Box], Box]:
+    """Each node's box (centre x, centre y, width, height), and the edges of the whole drawing.
+
+    A column is as wide as its widest box or gradient (either one, so the picture keeps its
+    size through the sweep), and rows are as far apart as the tallest box and its grad line.
+    """
+    pad = 2 * BOX_PAD * style.unit_font / 72
+    size = {n: tuple(side + pad for side in _inches(text)) for n, text in boxes.items()}
+    grad_width = {n: max(_inches(grads[n], f"grad {number(n.grad)}")[0],
+                         _inches(grads[n], "grad ?")[0]) for n in layout.nodes}
+    grad_height = max(_inches(text)[1] for text in grads.values())
+    widths = [0.0] * layout.columns
+    for node in layout.nodes:
+        column = int(layout.position[node][0])
+        widths[column] = max(widths[column], size[node][0], grad_width[node])
+    gap = COLUMN_GAP * style.scale
+    centres = [sum(widths[:c]) + gap * c + widths[c] / 2 for c in range(layout.columns)]
+    pitch = max(h for _, h in size.values()) + GRAD_GAP + grad_height + ROW_GAP * style.scale
+    place = {n: (centres[int(x)], y * pitch, *size[n]) for n, (x, y) in layout.position.items()}
+    top = max(y + h / 2 for _, y, _, h in place.values())
+    bottom = min(y - h / 2 - GRAD_GAP - grad_height for _, y, _, h in place.values())
+    return place, (0.0, sum(widths) + gap * (layout.columns - 1), bottom, top)
+
+
+def _edge_ends(layout: GraphLayout, place: dict[Value, Box]) -> list[tuple[Value, Point, Point]]:
+    """Each edge's parent and arrow, from the parent's right edge to the child's left edge.
+
+    A node's incoming arrows end spread down its left edge, top input highest, so they
+    do not pile into one point.
+    """
+    incoming: dict[Value, list[Value]] = {node: [] for node in layout.nodes}
+    for parent, child in layout.edges:
+        incoming[child].append(parent)
+    ends = []
+    for child, parents in incoming.items():
+        x, y, width, height = place[child]
+        parents.sort(key=lambda p: -place[p][1])
+        for i, parent in enumerate(parents):
+            px, py, pwidth, _ = place[parent]
+            spread = 0.6 * height * (0.5 - (i + 0.5) / len(parents))
+            ends.append((parent, (px + pwidth / 2, py), (x - width / 2, y + spread)))
+    return ends
 
 
 __all__ = ["GraphLayout", "draw_graph", "graph_layout"]

@@ -1,11 +1,14 @@
 """draw.graph: the layout runs left to right by dependence, folds stay faithful, labels read."""
 
 import pytest
+from matplotlib.patches import FancyArrowPatch
+from matplotlib.transforms import Bbox
 
 from bpkit import XOR_X, XOR_Y, BpkitError, Network, article_network, network_loss, number
 from bpkit.core.autograd import Value, topological_order
 from bpkit.draw.figure import NotebookFigure
 from bpkit.draw.graph import MAX_NODES, draw_graph, graph_layout
+from bpkit.draw.layout import LARGE, NORMAL
 
 
 def unit():
@@ -83,6 +86,55 @@ def test_the_article_graph_fits_a_screen():
     figure = draw_graph(article_graph())
     width, height = figure.get_size_inches() * figure.dpi
     assert width <= 1600 and height <= 1000
+
+
+def drawn(figure):
+    """The figure drawn once: its node boxes, its arrows' (start, tip) and every text's extent."""
+    figure.canvas.draw()
+    axes = figure.axes[0]
+    boxes = [t.get_bbox_patch().get_window_extent() for t in axes.texts if t.get_bbox_patch()]
+    arrows = []
+    for patch in axes.patches:
+        if isinstance(patch, FancyArrowPatch):
+            points = patch.get_transform().transform(patch.get_path().vertices[:-1])
+            arrows.append((points[0], max(points, key=lambda point: point[0])))
+    extents = [t.get_window_extent() for t in axes.texts] + boxes
+    return boxes, arrows, extents
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_node_text_is_as_large_as_the_network_diagrams(large):
+    style = LARGE if large else NORMAL
+    axes = draw_graph(unit(), done=2, title="t", large=large).axes[0]
+    boxed = [t.get_fontsize() for t in axes.texts if t.get_bbox_patch()]
+    grads = [t.get_fontsize() for t in axes.texts if t.get_text().startswith("grad")]
+    assert boxed and min(boxed) >= style.unit_font
+    assert grads and min(grads) >= style.link_font
+
+
+@pytest.mark.parametrize("make", [unit, article_graph])
+@pytest.mark.parametrize("title", ["", "a title"])
+def test_the_figure_is_fitted_to_what_it_shows(make, title):
+    figure = draw_graph(make(), title=title)
+    _, _, extents = drawn(figure)
+    shown = Bbox.union(extents)
+    width, height = figure.get_size_inches() * figure.dpi
+    margins = [shown.x0, shown.y0, width - shown.x1, height - shown.y1]
+    assert all(-1 <= margin <= 0.3 * figure.dpi for margin in margins), margins
+
+
+@pytest.mark.parametrize("make", [unit, article_graph])
+@pytest.mark.parametrize("fold", [True, False])
+def test_every_arrow_runs_from_a_box_edge_to_a_box_edge(make, fold):
+    root = make()
+    boxes, arrows, _ = drawn(draw_graph(root, fold=fold))
+    assert len(arrows) == len(graph_layout(root, fold).edges)
+
+    def on_edge(point, side):
+        return any(abs(point[0] - getattr(box, side)) <= 3 and box.y0 <= point[1] <= box.y1
+                   for box in boxes)
+
+    assert all(on_edge(start, "x1") and on_edge(tip, "x0") for start, tip in arrows)
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
