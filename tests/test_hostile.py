@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import sympy as sp
+from threads import method_outside_any_event_loop
 
 import bpkit  # 10_graph (GRAPH): bpkit.Value, bpkit.draw.draw_graph, bpkit.widgets.SweepPlayer
 import bpkit.draw
@@ -644,7 +645,8 @@ PLAYGROUND: list[Entry] = [  # 13_playground
     Entry("Playground.reset", method_of(small_playground, "reset")),
     Entry("Playground.step", method_of(small_playground, "step")),
     Entry("Playground.frame", method_of(small_playground, "frame")),
-    Entry("Playground.play", method_of(small_playground, "play", frames=2)),
+    Entry("Playground.play", lambda: (functools.partial(
+        method_outside_any_event_loop, small_playground(), "play"), {"frames": 2})),
     Entry("Playground.pause", method_of(small_playground, "pause")),
     Entry("Playground.pick_item", method_of(small_playground, "pick_item", name="X0->Z1")),
     Entry("Playground.picked", method_of(small_playground, "picked")),

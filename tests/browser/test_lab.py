@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import NOTEBOOKS, SCREENSHOTS, Server, code_sources, explorer_cells
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from widgets_in_page import Explorer, check_readout, exercise_explorer, slider
 
 from bpkit import ALPHA
@@ -41,10 +43,11 @@ BAD_OUTPUTS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(lab: Server, page: Page, path):
-    sources = code_sources(path)
-    # A workspace of its own, reset: no tab or kernel of an earlier notebook comes back.
+def open_and_run(page: Page, lab: Server, path: Path) -> Locator:
+    """Open ``path`` in a fresh workspace, run all its cells, check they ran clean; its panel.
+
+    A workspace of its own, reset: no tab or kernel of an earlier notebook comes back.
+    """
     page.goto(f"{lab.url}/lab/workspaces/{path.stem}/tree/{path.name}?reset&token={lab.token}")
     status = page.locator("#jp-main-statusbar")
     expect(status).to_contain_text("Idle", timeout=90_000)
@@ -52,10 +55,17 @@ def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(lab: Server, page: 
     page.wait_for_function(READY, arg=path.name, timeout=90_000)
     page.evaluate("window.jupyterapp.commands.execute('application:toggle-left-area')")
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(ALL_DONE, arg=len(sources), timeout=180_000)
+    page.wait_for_function(ALL_DONE, arg=len(code_sources(path)), timeout=300_000)
     assert page.evaluate(BAD_OUTPUTS) == []
     notebook = page.locator(".jp-NotebookPanel:visible")
     expect(notebook).not_to_contain_text("Error displaying widget")
+    return notebook
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(lab: Server, page: Page, path):
+    sources = code_sources(path)
+    notebook = open_and_run(page, lab, path)
     explorers = notebook.locator(".bpkit-explorer")
     players = notebook.locator(".bpkit-player")
     expect(explorers).to_have_count(explorer_cells(path))

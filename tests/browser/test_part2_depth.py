@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 import re
 
-from conftest import NOTEBOOKS, SCREENSHOTS, Server, code_sources
+from conftest import NOTEBOOKS, SCREENSHOTS, Server
 from playwright.sync_api import Locator, Page, expect
-from test_lab import ALL_DONE, BAD_OUTPUTS, READY
+from test_lab import open_and_run
 from widgets_in_page import numbers_in
 
 from bpkit.core.fmt import number
@@ -33,15 +33,7 @@ def check_readout(page: Page, explorer: Locator, scale: float, depth: int) -> No
 
 
 def test_the_init_scale_slider_shows_bpkits_deltas(lab: Server, page: Page):
-    page.goto(f"{lab.url}/lab/workspaces/{PATH.stem}/tree/{PATH.name}?reset&token={lab.token}")
-    expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=90_000)
-    page.wait_for_function(READY, arg=PATH.name, timeout=90_000)
-    page.evaluate("window.jupyterapp.commands.execute('application:toggle-left-area')")
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(ALL_DONE, arg=len(code_sources(PATH)), timeout=300_000)
-    assert page.evaluate(BAD_OUTPUTS) == []
-    notebook = page.locator(".jp-NotebookPanel:visible")
-    expect(notebook).not_to_contain_text("Error displaying widget")
+    notebook = open_and_run(page, lab, PATH)
     explorer = notebook.locator(".bpkit-depth")
     expect(explorer).to_have_count(1)
     explorer.scroll_into_view_if_needed()

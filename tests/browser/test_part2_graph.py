@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import NOTEBOOKS, SCREENSHOTS, Server, code_sources
+from conftest import NOTEBOOKS, SCREENSHOTS, Server
 from playwright.sync_api import Locator, Page, expect
-from test_lab import ALL_DONE, BAD_OUTPUTS, READY
+from test_lab import open_and_run
 
 from bpkit import XOR_X, Network, Value
 from bpkit.widgets import SweepPlayer
@@ -30,15 +30,7 @@ def shows(player: Locator, reference: SweepPlayer, index: int) -> None:
 
 
 def test_the_sweep_player_steps_through_bpkits_gradients(lab: Server, page: Page):
-    page.goto(f"{lab.url}/lab/workspaces/{PATH.stem}/tree/{PATH.name}?reset&token={lab.token}")
-    expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=90_000)
-    page.wait_for_function(READY, arg=PATH.name, timeout=90_000)
-    page.evaluate("window.jupyterapp.commands.execute('application:toggle-left-area')")
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(ALL_DONE, arg=len(code_sources(PATH)), timeout=300_000)
-    assert page.evaluate(BAD_OUTPUTS) == []
-    notebook = page.locator(".jp-NotebookPanel:visible")
-    expect(notebook).not_to_contain_text("Error displaying widget")
+    notebook = open_and_run(page, lab, PATH)
     player = notebook.locator(".bpkit-sweep-player")
     expect(player).to_have_count(1)
     player.scroll_into_view_if_needed()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import NOTEBOOKS, SCREENSHOTS, Server, code_sources
+from conftest import NOTEBOOKS, SCREENSHOTS, Server
 from playwright.sync_api import Locator, Page, expect
-from test_lab import ALL_DONE, BAD_OUTPUTS, READY
+from test_lab import open_and_run
 
 from bpkit import PlaygroundSettings, TrainingRun, steps
 from bpkit.core.fmt import number
@@ -28,15 +28,7 @@ LOG_ENTRY = re.compile(r"step (\d+): ([^·]+)")
 
 def run_notebook(page: Page, lab: Server, path=PATH) -> Locator:
     """Open ``path``, run every cell, and return its playground."""
-    page.goto(f"{lab.url}/lab/workspaces/{path.stem}/tree/{path.name}?reset&token={lab.token}")
-    expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=90_000)
-    page.wait_for_function(READY, arg=path.name, timeout=90_000)
-    page.evaluate("window.jupyterapp.commands.execute('application:toggle-left-area')")
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(ALL_DONE, arg=len(code_sources(path)), timeout=300_000)
-    assert page.evaluate(BAD_OUTPUTS) == []
-    notebook = page.locator(".jp-NotebookPanel:visible")
-    expect(notebook).not_to_contain_text("Error displaying widget")
+    notebook = open_and_run(page, lab, path)
     playground = notebook.locator(".bpkit-playground")
     expect(playground).to_have_count(1)
     playground.scroll_into_view_if_needed()

@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 import pytest
+from threads import outside_any_event_loop
 
 from bpkit import PRESETS, BpkitError, PlaygroundSettings, TrainingRun
 from bpkit.core.fmt import number
@@ -92,7 +93,7 @@ def test_playing_in_the_background_never_blocks_the_loop_for_200_ms():
         playground.pause()
         await asyncio.sleep(0)
 
-    asyncio.run(scenario())
+    outside_any_event_loop(asyncio.run, scenario())
     assert playground.run.steps > 0 and not playground.playing
     assert max(gaps) < 0.2
     assert playground.trace is not None  # paused: the next step is shown
@@ -110,7 +111,7 @@ def test_data_set_and_activation_change_while_playing():
         assert playground.playing
         playground.pause()
 
-    asyncio.run(scenario())
+    outside_any_event_loop(asyncio.run, scenario())
     assert playground.run.data.name == "circles"
     assert playground.run.net.activations[0] == "relu"
     assert "dataset circles" in text_of(playground.message)
@@ -128,7 +129,7 @@ def test_closing_the_widget_stops_the_training_task():
         await asyncio.sleep(0.2)
         return task
 
-    task = asyncio.run(scenario())
+    task = outside_any_event_loop(asyncio.run, scenario())
     assert task.done() and not playground.playing
 
 
@@ -140,13 +141,13 @@ def test_play_stops_itself_after_the_longest_play(monkeypatch):
         playground.play()
         await asyncio.sleep(0.3)
 
-    asyncio.run(scenario())
+    outside_any_event_loop(asyncio.run, scenario())
     assert not playground.playing and "press Play to go on" in text_of(playground.message)
 
 
 def test_play_without_frames_outside_a_kernel_says_what_to_do():
     with pytest.raises(BpkitError, match="frames=n"):
-        Playground(SMALL).play()
+        outside_any_event_loop(Playground(SMALL).play)
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
