@@ -44,6 +44,16 @@ WATCH = """explorer => {
 }"""
 ARM = "() => Object.assign(window.__bench, {pressed: null, shown: null, picture: null})"
 SHOWN = "() => window.__bench.shown > 0 && window.__bench.picture > 0"
+READOUT_SHOWN = "() => window.__bench.shown > 0"
+FLOOR_CELL = """import ipywidgets as widgets
+slider = widgets.FloatSlider(description="X0->Z1", continuous_update=False)
+readout = widgets.HTML("<p>0.00</p>")
+readout.add_class("bpkit-readout")
+slider.observe(lambda change: setattr(readout, "value", f"<p>{change.new:.2f}</p>"), "value")
+box = widgets.VBox([slider, readout])
+box.add_class("bpkit-explorer")
+box"""
+"""The floor: a bare ipywidgets slider whose callback writes one number, on the same page."""
 LATENCY = "() => [window.__bench.shown - window.__bench.pressed,"\
           " window.__bench.picture - window.__bench.pressed]"
 
@@ -71,10 +81,16 @@ def round_trips(count: int = 24,
     if isinstance(harness, str):
         return harness
     conftest, test_lab, widgets_in_page, browser_path = harness
+    import nbformat
     from playwright.sync_api import sync_playwright
 
     home = Path(tempfile.mkdtemp(prefix="bpkit-bench-"))
     server = conftest.start_lab(home)
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                             "language": "python"}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CELL)],
+                                            metadata=kernel),
+                   home / "notebooks" / "floor.ipynb")
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=browser_path,
@@ -82,9 +98,12 @@ def round_trips(count: int = 24,
             try:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.set_default_timeout(60_000)
-                return {phase: _measure(page, server, notebook, test_lab, widgets_in_page,
-                                        count, warmup)
-                        for phase, notebook in NOTEBOOKS.items()}
+                times = {phase: _measure(page, server, notebook, test_lab, widgets_in_page,
+                                         count, warmup)
+                         for phase, notebook in NOTEBOOKS.items()}
+                times["floor"] = _measure(page, server, "floor.ipynb", test_lab,
+                                          widgets_in_page, count, warmup, LINKS[:1])
+                return times
             finally:
                 browser.close()
     finally:
@@ -93,25 +112,26 @@ def round_trips(count: int = 24,
 
 
 def _measure(page: object, server: object, notebook: str, test_lab: object,
-             widgets_in_page: object, count: int, warmup: int) -> list[tuple[float, float]]:
+             widgets_in_page: object, count: int, warmup: int,
+             links: list[str] = LINKS) -> list[tuple[float, float]]:
     """Open the notebook, run it, then move its explorer's sliders one step at a time."""
     page.goto(f"{server.url}/lab/workspaces/bench-{notebook[:2]}/tree/{notebook}?reset"
               f"&token={server.token}")
     page.wait_for_function(test_lab.READY, arg=notebook, timeout=90_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    sources = test_lab.code_sources(ROOT / "notebooks" / notebook)
-    page.wait_for_function(test_lab.ALL_DONE, arg=len(sources), timeout=180_000)
+    cells = len(test_lab.code_sources(ROOT / "notebooks" / notebook)) if links is LINKS else 1
+    page.wait_for_function(test_lab.ALL_DONE, arg=cells, timeout=180_000)
     explorer = page.locator(".jp-NotebookPanel:visible .bpkit-explorer").first
     explorer.scroll_into_view_if_needed()
     explorer.locator(".bpkit-readout").wait_for()
     page.evaluate(WATCH, explorer.element_handle())
     times = []
     for i in range(warmup + count):
-        handle = widgets_in_page.slider(explorer, LINKS[i % len(LINKS)]).locator(".noUi-handle")
+        handle = widgets_in_page.slider(explorer, links[i % len(links)]).locator(".noUi-handle")
         handle.focus()
         page.evaluate(ARM)
         handle.press("ArrowRight")  # every move is new: the weights only ever go up
-        page.wait_for_function(SHOWN, timeout=20_000)
+        page.wait_for_function(SHOWN if links is LINKS else READOUT_SHOWN, timeout=20_000)
         if i >= warmup:
             readout, picture = page.evaluate(LATENCY)
             times.append((readout / 1e3, picture / 1e3))
@@ -127,6 +147,7 @@ def rows() -> list[Row]:
     if isinstance(times, str):
         return [skipped(measure.format(phase), times) for phase in NOTEBOOKS]
     target = f"median < {TARGET_MEDIAN_MS:g} ms; p95 < {TARGET_P95_MS:g} ms"
+    floor = [move[0] for move in times.pop("floor")]
     table = []
     for phase, moves in times.items():
         readouts, pictures = [move[0] for move in moves], [move[1] for move in moves]
@@ -134,4 +155,6 @@ def rows() -> list[Row]:
                          target, median(readouts) * 1e3 < TARGET_MEDIAN_MS
                          and p95(readouts) * 1e3 < TARGET_P95_MS))
         table.append(Row(picture, f"{ms(median(pictures))}; {ms(p95(pictures))}"))
+    table.append(Row("browser round trip, the floor: a bare ipywidgets slider whose callback "
+                     "writes one number (median; p95)", f"{ms(median(floor))}; {ms(p95(floor))}"))
     return table
