@@ -122,10 +122,12 @@ def committed_copies(target: Path) -> None:
         (target / path.name).write_bytes(path.read_bytes())
 
 
-def start_lab(home: Path, copies: Callable[[Path], None] = stripped_copies) -> Server:
+def start_lab(home: Path, copies: Callable[[Path], None] = stripped_copies,
+              config: Path | None = None) -> Server:
     """JupyterLab on 127.0.0.1, a free port and a random token, serving copies of the notebooks.
 
-    ``copies`` writes them: stripped of outputs (the default), or as committed.
+    ``copies`` writes them: stripped of outputs (the default), or as committed. ``config``: a
+    Jupyter config folder to use, as `make lab` uses share/jupyter-config.
     """
     copies(home / "notebooks")
     for name, values in LAB_SETTINGS.items():
@@ -143,6 +145,8 @@ def start_lab(home: Path, copies: Callable[[Path], None] = stripped_copies) -> S
     env = {"JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    if config is not None:
+        env["JUPYTER_CONFIG_PATH"] = str(config)
     return start(command, port, token, home / "lab.log", env)
 
 

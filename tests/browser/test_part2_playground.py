@@ -3,9 +3,12 @@ data set and activation switch while it plays."""
 
 from __future__ import annotations
 
+import json
 import re
+import time
+from urllib.request import urlopen
 
-from conftest import NOTEBOOKS, SCREENSHOTS, Server
+from conftest import NOTEBOOKS, ROOT, SCREENSHOTS, Server, start_lab
 from playwright.sync_api import Locator, Page, expect
 from test_lab import open_and_run
 
@@ -109,3 +112,29 @@ def test_play_pause_and_the_shown_step_is_network_step(lab: Server, page: Page):
     playground.evaluate("node => node.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(SCREENSHOTS / "lab-13_playground.png"))
     page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+
+
+def kernels(server: Server) -> int:
+    """How many kernels the server runs now (its REST API)."""
+    with urlopen(f"{server.url}/api/kernels?token={server.token}", timeout=30) as answer:
+        return len(json.loads(answer.read()))
+
+
+def test_closing_the_notebook_shuts_its_kernel_down_and_stops_play(page: Page, tmp_path):
+    """With `make lab`'s settings, closing a playing notebook ends its kernel, and Play with it."""
+    server = start_lab(tmp_path, config=ROOT / "share" / "jupyter-config")
+    try:
+        playground = run_notebook(page, server)
+        button(playground, "Play").click()
+        page.wait_for_timeout(1000)
+        assert kernels(server) == 1
+        page.evaluate("window.jupyterapp.commands.execute('application:close')")
+        discard = page.get_by_role("button", name="Discard")
+        discard.wait_for(timeout=10_000)  # the outputs are new: JupyterLab asks first
+        discard.click()
+        deadline = time.monotonic() + 20
+        while kernels(server) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert kernels(server) == 0
+    finally:
+        server.stop()
