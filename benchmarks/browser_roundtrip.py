@@ -12,6 +12,8 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from common import ROOT, Row, median, ms, p95, skipped
@@ -74,23 +76,19 @@ def _harness() -> tuple[object, ...] | str:
     return conftest, test_lab, widgets_in_page, browser
 
 
-def round_trips(count: int = 24,
-                warmup: int = 3) -> dict[str, list[tuple[float, float]]] | str:
-    """Seconds from key press to the new readout, and to the new diagram, on screen, per move."""
-    harness = _harness()
-    if isinstance(harness, str):
-        return harness
-    conftest, test_lab, widgets_in_page, browser_path = harness
-    import nbformat
+@contextmanager
+def lab_page(harness: tuple[object, ...], copies: Callable[[Path], None] | None = None,
+             prefix: str = "bpkit-bench-") -> Iterator[tuple[object, object, Path]]:
+    """JupyterLab (the browser tests' server) and a Chromium page on it; both end afterwards.
+
+    Yields (server, page, the folder of notebooks it serves). ``copies`` writes the notebooks
+    (default: the suite's, without outputs).
+    """
+    conftest, _, _, browser_path = harness
     from playwright.sync_api import sync_playwright
 
-    home = Path(tempfile.mkdtemp(prefix="bpkit-bench-"))
-    server = conftest.start_lab(home)
-    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                             "language": "python"}}
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CELL)],
-                                            metadata=kernel),
-                   home / "notebooks" / "floor.ipynb")
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    server = conftest.start_lab(home, **({} if copies is None else {"copies": copies}))
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=browser_path,
@@ -98,12 +96,7 @@ def round_trips(count: int = 24,
             try:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.set_default_timeout(60_000)
-                times = {phase: _measure(page, server, notebook, test_lab, widgets_in_page,
-                                         count, warmup)
-                         for phase, notebook in NOTEBOOKS.items()}
-                times["floor"] = _measure(page, server, "floor.ipynb", test_lab,
-                                          widgets_in_page, count, warmup, LINKS[:1])
-                return times
+                yield server, page, home / "notebooks"
             finally:
                 browser.close()
     finally:
@@ -111,16 +104,46 @@ def round_trips(count: int = 24,
         shutil.rmtree(home, ignore_errors=True)
 
 
-def _measure(page: object, server: object, notebook: str, test_lab: object,
-             widgets_in_page: object, count: int, warmup: int,
-             links: list[str] = LINKS) -> list[tuple[float, float]]:
-    """Open the notebook, run it, then move its explorer's sliders one step at a time."""
+def round_trips(count: int = 24,
+                warmup: int = 3) -> dict[str, list[tuple[float, float]]] | str:
+    """Seconds from key press to the new readout, and to the new diagram, on screen, per move."""
+    harness = _harness()
+    if isinstance(harness, str):
+        return harness
+    conftest, test_lab, widgets_in_page, _ = harness
+
+    def with_floor(target: Path) -> None:
+        import nbformat
+
+        conftest.stripped_copies(target)
+        kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}}
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CELL)],
+                                                metadata=kernel), target / "floor.ipynb")
+
+    with lab_page(harness, with_floor) as (server, page, folder):
+        times = {phase: _measure(page, server, folder / notebook, test_lab, widgets_in_page,
+                                 count, warmup)
+                 for phase, notebook in NOTEBOOKS.items()}
+        times["floor"] = _measure(page, server, folder / "floor.ipynb", test_lab,
+                                  widgets_in_page, count, warmup, LINKS[:1], picture=False)
+        return times
+
+
+def _measure(page: object, server: object, path: Path, test_lab: object,
+             widgets_in_page: object, count: int, warmup: int, links: list[str] = LINKS,
+             picture: bool = True) -> list[tuple[float, float]]:
+    """Open the notebook, run it, then move its explorer's sliders one step at a time.
+
+    ``picture``: wait for a new diagram too (the floor's page has none).
+    """
+    notebook = path.name
     page.goto(f"{server.url}/lab/workspaces/bench-{notebook[:2]}/tree/{notebook}?reset"
               f"&token={server.token}")
     page.wait_for_function(test_lab.READY, arg=notebook, timeout=90_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    cells = len(test_lab.code_sources(ROOT / "notebooks" / notebook)) if links is LINKS else 1
-    page.wait_for_function(test_lab.ALL_DONE, arg=cells, timeout=180_000)
+    page.wait_for_function(test_lab.ALL_DONE, arg=len(test_lab.code_sources(path)),
+                           timeout=180_000)
     explorer = page.locator(".jp-NotebookPanel:visible .bpkit-explorer").first
     explorer.scroll_into_view_if_needed()
     explorer.locator(".bpkit-readout").wait_for()
@@ -131,10 +154,10 @@ def _measure(page: object, server: object, notebook: str, test_lab: object,
         handle.focus()
         page.evaluate(ARM)
         handle.press("ArrowRight")  # every move is new: the weights only ever go up
-        page.wait_for_function(SHOWN if links is LINKS else READOUT_SHOWN, timeout=20_000)
+        page.wait_for_function(SHOWN if picture else READOUT_SHOWN, timeout=20_000)
         if i >= warmup:
-            readout, picture = page.evaluate(LATENCY)
-            times.append((readout / 1e3, picture / 1e3))
+            to_readout, to_picture = page.evaluate(LATENCY)
+            times.append((to_readout / 1e3, to_picture / 1e3))
     page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
     return times
 

@@ -12,13 +12,11 @@ after a Pause click the last frame arrives.
 from __future__ import annotations
 
 import json
-import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from browser_roundtrip import _harness
+from browser_roundtrip import _harness, lab_page
 from common import Row, median, ms, skipped
 
 from bpkit import PlaygroundSettings, TrainingRun
@@ -79,25 +77,11 @@ def page_figures() -> dict[str, object] | str:
     harness = _harness()
     if isinstance(harness, str):
         return harness
-    conftest, test_lab, _, browser_path = harness
+    _, test_lab, _, _ = harness
     import test_part2_playground as test_playground
-    from playwright.sync_api import sync_playwright
 
-    home = Path(tempfile.mkdtemp(prefix="bpkit-bench-playground-"))
-    server = conftest.start_lab(home, copies=_bench_notebook)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=browser_path,
-                                         args=conftest.CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.set_default_timeout(60_000)
-                return _measure(page, server, test_lab, test_playground)
-            finally:
-                browser.close()
-    finally:
-        server.stop()
-        shutil.rmtree(home, ignore_errors=True)
+    with lab_page(harness, _bench_notebook, "bpkit-bench-playground-") as (server, page, _):
+        return _measure(page, server, test_lab, test_playground)
 
 
 def _measure(page: object, server: object, test_lab: object,

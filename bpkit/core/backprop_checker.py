@@ -13,7 +13,6 @@ code is called, never read as text.
 from __future__ import annotations
 
 import re
-import traceback
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import numpy as np
 from bpkit.core import validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
+from bpkit.core.learner_code import learner_line
 from bpkit.core.matrix_form import common_factor, matrix_pass, shape_text
 from bpkit.core.network import Network, with_bias
 
@@ -128,13 +128,8 @@ def _error(backprop: Callable[..., object], err: Exception, case: Case) -> Backp
         return _verdict(NOT_WRITTEN, "not written yet: backprop still raises "
                         "NotImplementedError. Write its body (about 10 lines), run its cell, "
                         "then run this check again.")
-    code = getattr(backprop, "__code__", None)
-    frames = [frame for frame in traceback.extract_tb(err.__traceback__)
-              if code is not None and frame.filename == code.co_filename]
-    where = ""
-    if frames:
-        line = (frames[-1].line or "").strip()
-        where = f" on line {frames[-1].lineno}" + (f" ({line})" if line else "")
+    found = learner_line(backprop, err)
+    where = "" if found is None else f" on line {found[0]}" + (f" ({found[1]})" if found[1] else "")
     text = str(err).strip() or "(no message)"
     hint = ""
     if isinstance(err, ValueError) and ("shape" in text or "mismatch" in text):

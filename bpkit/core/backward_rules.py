@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 import numbers
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bpkit.core.autograd import Value
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
+from bpkit.core.learner_code import learner_line
 
 TOLERANCE = 1e-9
 """Relative tolerance when comparing a learner's gradient with the engine's."""
@@ -216,16 +216,13 @@ def _call(rule: Callable[..., object], point: Sequence[float]) -> object:
 
 def _where(rule: Callable[..., object], err: Exception) -> str:
     """' (line N: code)' for the learner's line the exception came from, if there is one."""
-    code = getattr(rule, "__code__", None)
-    frames = [f for f in traceback.extract_tb(err.__traceback__)
-              if code is not None and f.filename == code.co_filename]
-    if not frames:
+    found = learner_line(rule, err)
+    if found is None:
         if isinstance(err, TypeError):
             return " when called with three numbers (it must take three arguments)"
         return ""
-    frame = frames[-1]
-    text = f": {frame.line.strip()}" if frame.line else ""
-    return f" (line {frame.lineno}{text})"
+    number, code = found
+    return f" (line {number}{f': {code}' if code else ''})"
 
 
 def _numbers(result: object, count: int) -> Numbers | str:

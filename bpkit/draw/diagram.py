@@ -66,10 +66,8 @@ class NetworkDiagram:
                                      fontsize=self.style.link_font)
         self.phase: str | None = None
         """The phase the labels show (one of naming.PHASES), None before the first ``label``."""
-        self.highlighted: str | None = None
-        """The (first) unit or link emphasised, by its article name, or None."""
         self.emphasised: tuple[str, ...] = ()
-        """Every unit and link emphasised, by article name, the first being ``highlighted``."""
+        """Every unit and link emphasised, by article name, in the order given."""
         self._move_link_labels(self.layout.label_positions())
         self._frames = Frames(self.figure, self.axes, [
             *(artist for name in self.links for artist in (self.links[name],
@@ -139,8 +137,12 @@ class NetworkDiagram:
         self.title.set_text(said.title)
         self.footer.set_text(said.footer)
         self.phase = phase
-        self.highlighted = targets[0] if targets else None
         self.emphasised = targets
+
+    @property
+    def highlighted(self) -> str | None:
+        """The (first) unit or link emphasised, by its article name, or None."""
+        return self.emphasised[0] if self.emphasised else None
 
     def _move_link_labels(self, places: dict[str, tuple[float, float]]) -> None:
         for name, place in places.items():

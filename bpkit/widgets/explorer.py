@@ -94,6 +94,20 @@ class Samples:
     def __len__(self) -> int:
         return len(self.inputs)
 
+    def fitted(self, net: object) -> Network:
+        """``net`` if these (already checked) samples fit its layout and loss, else a BpkitError.
+
+        A slider move calls this: it compares widths only, the values were checked once. The
+        article's rows take a network the article's loss toggle can step (``explorable_network``).
+        """
+        if self.article:
+            return explorable_network(net)
+        net = checked_network(net)
+        if net.loss_name == "article" or (len(self.inputs[0]), len(self.targets[0])) != (
+                net.sizes[0], net.sizes[-1]):
+            Samples.of(net, self.inputs, self.targets)  # refuses, naming what does not fit
+        return net
+
     def label(self, index: int) -> str:
         """Sample ``index`` as the sample picker writes it."""
         return row_label(self.inputs[index], self.targets[index])
@@ -167,11 +181,7 @@ class Settings:
            samples: Samples | None = None) -> Settings:
         """A network's layout, loss and weights, with a learning rate and a row (checked)."""
         samples = XOR_SAMPLES if samples is None else samples
-        if samples.article:
-            net = explorable_network(net)
-        else:
-            net = checked_network(net)
-            Samples.of(net, samples.inputs, samples.targets)  # they fit this network
+        net = samples.fitted(net)
         links = [name for layer in net.link_names for row in layer for name in row]
         lr = validate.positive_number(lr, "the learning rate (alpha)")
         has = (f"the XOR data has {len(samples)} rows" if samples.article
