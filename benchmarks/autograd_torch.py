@@ -2,7 +2,7 @@
 
 PyTorch differentiates the same network written with its own tensors (float64): the weighted
 sums as matrix products with the bias in column 0, its own activations and the loss written
-out again here, not taken from bpkit. The engine (``bpkit.core.netgraph.gradients``) must give
+out again here, not taken from bpkit. The engine (``bpkit.core.lessons.netgraph.gradients``) must give
 the same dJ/dw on the article's net and on seeded random nets of every activation and loss.
 """
 
@@ -12,7 +12,7 @@ import numpy as np
 from common import Row, missing, optional
 
 from bpkit import ACTIVATIONS, LOSSES, XOR_X, XOR_Y, Network, article_network
-from bpkit.core.netgraph import engine_gradients
+from bpkit.core.lessons.netgraph import engine_gradients
 
 RANDOM_NETS = 200
 AGREE = 1e-10

@@ -46,9 +46,12 @@ from bpkit import (
     check_gradients,
     classic_bugs,
     compare_gradients,
+    computations,
+    delta_paths,
     delta_question,
     derive,
     direction_question,
+    explain,
     f_prime,
     finite_difference_gradients,
     finite_difference_question,
@@ -70,11 +73,11 @@ from bpkit import (
     random_question,
     random_setting,
     shape_trick,
-    steps,
     train_at_rates,
     update_output_layer_first,
     with_bias,
 )
+from bpkit.core.computations import aligned, latex_result
 from bpkit.draw import (
     NetworkDiagram,
     NotebookFigure,
@@ -258,8 +261,6 @@ CORE = [
                                     lrs=[0.1, 0.01], epochs=3),
           {"lrs": only("[1]")}),
     Entry("History.table", method_of(history, "table")),
-    Entry("History.plot", method_of(history, "plot", label="run", log=True),
-          {"label": TEXT | {"None"}, "log": only("True")}),
     Entry("finite_difference_gradients",
           call_of(finite_difference_gradients, net=NET, X=XOR_X, Y=XOR_Y, eps=1e-6),
           {"eps": only("1.5")}),
@@ -352,18 +353,16 @@ CORE = [
     Entry("Table.to_csv", method_of(one_cell_table, "to_csv")),
     Entry("Table.to_latex", method_of(one_cell_table, "to_latex", digits=3)),
     Entry("StepTrace.table", method_of(trace, "table", kind="units")),
-    Entry("StepTrace.draw", method_of(trace, "draw", phase="deltas", sample=0, large=False),
-          {"sample": only("0"), "large": only("None", "True")}),
-    Entry("steps.computations",
-          call_of(steps.computations, trace=TRACE, phase="forward", sample=0),
+    Entry("computations",
+          call_of(computations, trace=TRACE, phase="forward", sample=0),
           {"sample": only("0")}),
-    Entry("steps.explain", call_of(steps.explain, trace=TRACE, phase="deltas", name="Z1",
+    Entry("explain", call_of(explain, trace=TRACE, phase="deltas", name="Z1",
                                    sample=0, kind="delta"),
           {"sample": only("0"), "kind": only("None")}),
-    Entry("steps.aligned", call_of(steps.aligned, steps=Fresh(
-        lambda: steps.computations(trace(), "forward")), formulas=True),
+    Entry("aligned", call_of(aligned, lines=Fresh(
+        lambda: computations(trace(), "forward")), formulas=True),
           {"formulas": only("True")}),
-    Entry("steps.latex_result", call_of(steps.latex_result, value=-1.5), {"value": REAL}),
+    Entry("latex_result", call_of(latex_result, value=-1.5), {"value": REAL}),
 ]
 
 DRAW = [
@@ -409,8 +408,8 @@ WIDGETS = [
     Entry("show.units", call_of(show.units, trace=TRACE)),
     Entry("show.math", call_of(show.math, **{"*lines": ["a = 1", "b := 2"]}),
           {"*lines": TEXT}),
-    Entry("show.computations", call_of(show.computations, steps=Fresh(
-        lambda: steps.computations(trace(), "deltas")), formulas=False),
+    Entry("show.computations", call_of(show.computations, lines=Fresh(
+        lambda: computations(trace(), "deltas")), formulas=False),
           {"formulas": only("True")}),
     Entry("show.equations", call_of(show.equations, sym=SYMBOLIC, kind="gradient")),
     Entry("show.activation", call_of(show.activation, name="tanh")),
@@ -472,7 +471,7 @@ TWO_OUTPUTS: list[Entry] = [  # 09_two_outputs
     Entry("mazur_units", call_of(mazur_units)),
     Entry("mazur_names", call_of(mazur_names)),
     Entry("mazur_update", call_of(mazur_update, trace=MAZUR_TRACE)),
-    Entry("steps.delta_paths", call_of(steps.delta_paths, trace=MAZUR_TRACE, sample=0),
+    Entry("delta_paths", call_of(delta_paths, trace=MAZUR_TRACE, sample=0),
           {"sample": only("0")}),
     Entry("NetworkDiagram.label (a list)", paths_label,
           {"sample": only("0"), "highlight": only("None")}),

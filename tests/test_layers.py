@@ -20,8 +20,12 @@ LAYERS = ("core", "draw", "widgets")
 FOREIGN = {"core": {"matplotlib", "ipywidgets", "IPython"}, "draw": {"ipywidgets", "IPython"},
            "widgets": set()}
 """Third-party packages a layer must not import."""
-LAZY_DRAWING = {("core/trace.py", "draw"), ("core/network.py", "plot")}
-"""Methods of core objects that load the drawing layer when called ('one verb per object')."""
+CORE_PARTS = ("engine", "lessons", "practice")
+"""Inside core/: the engine a student reads in one sitting, then lessons/, then practice/."""
+ENGINE_LINES = 2500
+"""The engine's files (core/*.py), all together, stay readable in one sitting."""
+PART_MODULE_LINES = 400
+"""No single module in core/lessons or core/practice is longer than this."""
 
 
 def modules() -> list[Path]:
@@ -69,11 +73,44 @@ def test_imports_flow_one_way(path):
         top, _, rest = module.partition(".")
         if top == "bpkit" and rest:
             target = rest.split(".")[0]
-            if target in LAYERS and target not in allowed:
-                assert (where, function) in LAZY_DRAWING and target == "draw", (
-                    f"{where} imports {module} (in {function or 'the module body'}): "
-                    f"{layer or 'bpkit'} may import only {sorted(allowed)}")
+            assert target not in LAYERS or target in allowed, (
+                f"{where} imports {module} (in {function or 'the module body'}): "
+                f"{layer or 'bpkit'} may import only {sorted(allowed)}")
         assert top not in FOREIGN.get(layer, FOREIGN["core"]), f"{where} imports {module}"
+
+
+def core_part(path: Path) -> str | None:
+    """'engine', 'lessons' or 'practice' for a module of core/; None elsewhere."""
+    parts = path.relative_to(PACKAGE).parts
+    if parts[0] != "core" or parts[-1] == "__init__.py":
+        return None
+    return parts[1] if len(parts) == 3 else "engine"
+
+
+@pytest.mark.parametrize("path", [p for p in modules() if core_part(p)],
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_inside_core_the_engine_imports_no_lesson_and_lessons_no_practice(path):
+    part = core_part(path)
+    allowed = CORE_PARTS[:CORE_PARTS.index(part) + 1]
+    where = str(path.relative_to(PACKAGE))
+    for module, function in imports(path):
+        names = module.split(".")
+        if names[:2] == ["bpkit", "core"] and len(names) > 2 and names[2] in CORE_PARTS[1:]:
+            assert names[2] in allowed, (
+                f"{where} ({part}) imports {module} (in {function or 'the module body'}): "
+                f"{part} may import only {', '.join(allowed)}")
+
+
+def test_the_engine_reads_in_one_sitting_and_no_lesson_or_practice_module_is_long():
+    engine = [p for p in modules() if core_part(p) == "engine"]
+    assert {p.name for p in engine} >= {"naming.py", "functions.py", "network.py", "trace.py",
+                                        "symbolic.py", "computations.py", "autograd.py",
+                                        "gradcheck.py", "article.py"}
+    total = sum(len(p.read_text().splitlines()) for p in engine)
+    assert total < ENGINE_LINES, f"the engine's files hold {total} lines"
+    long = {str(p.relative_to(PACKAGE)): n for p in modules() if core_part(p) in CORE_PARTS[1:]
+            if (n := len(p.read_text().splitlines())) > PART_MODULE_LINES}
+    assert long == {}
 
 
 def test_the_layer_walk_catches_an_upward_import(tmp_path):

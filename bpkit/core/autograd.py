@@ -5,7 +5,7 @@ local derivative d(result)/d(parent), a number known as soon as the result is co
 the operation's backward rule. ``backward`` sorts the graph so every Value comes after its
 parents, then walks it from the output back: each parent receives its local derivative times the
 gradient that reached the result. A Value used twice receives from both uses, and the two add
-("gradients add at forks"). ``bpkit.core.netgraph`` writes a Network's loss in Values.
+("gradients add at forks"). ``bpkit.core.lessons.netgraph`` writes a Network's loss in Values.
 """
 
 from __future__ import annotations

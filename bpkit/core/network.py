@@ -87,16 +87,6 @@ class History:
             epochs.append(last)
         return Table.of(["epoch", "loss"], [[epoch, self.losses[epoch]] for epoch in epochs])
 
-    def plot(self, label: str | None = None, log: bool = True) -> object:
-        """The loss per epoch of this run as a Figure (``bpkit.draw.plots.loss_curves``).
-
-        ``label`` names the curve (default: the learning rate). Loads matplotlib only when
-        called.
-        """
-        from bpkit.draw.plots import history_curve
-
-        return history_curve(self, label, log)
-
 
 @dataclass(slots=True)
 class Pass:

@@ -146,16 +146,6 @@ class StepTrace:
              float(u.z[sample]), None if u.delta is None else float(u.delta[sample])]
             for sample in range(self.n_samples) for u in self.units.values()])
 
-    def draw(self, phase: str = "forward", sample: int = 0,
-             large: bool | None = None) -> object:
-        """The network diagram labelled with this step's numbers for one phase (a Figure).
-
-        Loads the drawing layer (matplotlib) only when called.
-        """
-        from bpkit.draw.diagram import draw
-
-        return draw(self, phase, sample, large)
-
 
 def checked_trace(trace: object) -> StepTrace:
     """Return ``trace`` if it is a StepTrace, else raise naming where one comes from."""

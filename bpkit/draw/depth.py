@@ -1,7 +1,8 @@
 """Pictures for deep networks: |delta| per layer, deltas during a plateau, backprop's cost.
 
-Every function draws what ``bpkit.core.depth`` or ``bpkit.core.passes`` computed and returns a
-Figure made without pyplot, with the projector style of ``bpkit.draw.plots``.
+Every function draws what ``bpkit.core.lessons.depth`` or ``bpkit.core.lessons.passes``
+computed and returns a Figure made without pyplot, with the projector style of
+``bpkit.draw.plots``.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from bpkit.core.depth import DeltaProfile, TrainingDeltas
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
-from bpkit.core.passes import GradientTiming
+from bpkit.core.lessons.depth import DeltaProfile, TrainingDeltas
+from bpkit.core.lessons.passes import GradientTiming
 from bpkit.draw.figure import NotebookFigure
 from bpkit.draw.plots import PROJECTOR_STYLE
 

@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle
 
 from bpkit.core import validate
 from bpkit.core.errors import BpkitError
-from bpkit.core.playground import (
+from bpkit.core.lessons.playground import (
     VIEW,
     TrainingRun,
     checked_hidden,

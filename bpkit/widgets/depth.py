@@ -14,9 +14,16 @@ import html
 import ipywidgets as widgets
 
 from bpkit.core import validate
-from bpkit.core.depth import DEPTH, MAX_DEPTH, WIDTH, DeltaProfile, delta_profiles, depth_data
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
+from bpkit.core.lessons.depth import (
+    DEPTH,
+    MAX_DEPTH,
+    WIDTH,
+    DeltaProfile,
+    delta_profiles,
+    depth_data,
+)
 from bpkit.core.table import Table
 from bpkit.draw.depth import delta_profiles_plot
 from bpkit.widgets.view import WidgetView, picture_layout, png_tag

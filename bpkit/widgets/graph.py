@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from bpkit.core import validate
 from bpkit.core.autograd import Value
 from bpkit.core.errors import BpkitError
-from bpkit.core.sweep import SweepStep, reverse_sweep
+from bpkit.core.lessons.sweep import SweepStep, reverse_sweep
 from bpkit.draw import lecture
 from bpkit.draw.graph import draw_graph, graph_layout
 from bpkit.widgets.view import WidgetView, picture_layout, png_tag

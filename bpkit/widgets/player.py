@@ -17,8 +17,8 @@ from collections.abc import Mapping
 import ipywidgets as widgets
 
 from bpkit.core import validate
+from bpkit.core.computations import Computation, computations, delta_paths
 from bpkit.core.errors import BpkitError
-from bpkit.core.steps import Computation, computations, delta_paths
 from bpkit.core.trace import StepTrace
 from bpkit.draw import lecture
 from bpkit.draw.diagram import NetworkDiagram

@@ -19,11 +19,11 @@ import time
 import ipywidgets as widgets
 
 from bpkit.core import naming, validate
-from bpkit.core.datasets import DATASETS, MAX_NOISE, TEST_SHARE
+from bpkit.core.computations import Computation, computations
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
-from bpkit.core.naming import PHASES
-from bpkit.core.playground import (
+from bpkit.core.lessons.datasets import DATASETS, MAX_NOISE, TEST_SHARE
+from bpkit.core.lessons.playground import (
     ACTIVATION_CHOICES,
     INITS,
     MAX_HIDDEN_LAYERS,
@@ -32,7 +32,7 @@ from bpkit.core.playground import (
     PlaygroundSettings,
     TrainingRun,
 )
-from bpkit.core.steps import Computation, computations
+from bpkit.core.naming import PHASES
 from bpkit.core.trace import StepTrace
 from bpkit.draw.diagram import NetworkDiagram
 from bpkit.draw.playground import PlaygroundPicture

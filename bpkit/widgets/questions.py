@@ -7,7 +7,7 @@ import html
 import ipywidgets as widgets
 
 from bpkit.core.errors import BpkitError
-from bpkit.core.exercises import Feedback, Question
+from bpkit.core.practice.exercises import Feedback, Question
 from bpkit.widgets.view import WidgetView
 
 PLACEHOLDERS = {"number": "your answer, e.g. 1.4 or -7/5", "direction": "up, down or same"}

@@ -19,9 +19,9 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from bpkit.core import functions, validate
+from bpkit.core.computations import Computation, aligned
 from bpkit.core.errors import BpkitError
 from bpkit.core.network import Network
-from bpkit.core.steps import Computation, aligned
 from bpkit.core.symbolic import SymbolicNetwork
 from bpkit.core.table import Table
 from bpkit.core.trace import StepTrace, checked_trace
@@ -105,9 +105,9 @@ def math(*lines: str) -> Math:
     return Math(r"\begin{aligned}" + r" \\ ".join(aligned) + r"\end{aligned}")
 
 
-def computations(steps: Sequence[Computation], formulas: bool = True) -> Math:
+def computations(lines: Sequence[Computation], formulas: bool = True) -> Math:
     """Computations of a step typeset as one block: each formula (optional), then its numbers."""
-    return Math(aligned(steps, formulas))
+    return Math(aligned(lines, formulas))
 
 
 def _data(X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:

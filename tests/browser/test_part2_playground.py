@@ -12,7 +12,7 @@ from conftest import NOTEBOOKS, ROOT, SCREENSHOTS, Server, start_lab
 from playwright.sync_api import Locator, Page, expect
 from test_lab import open_and_run
 
-from bpkit import PlaygroundSettings, TrainingRun, steps
+from bpkit import PlaygroundSettings, TrainingRun, computations
 from bpkit.core.fmt import number
 from bpkit.core.naming import PHASES
 
@@ -78,7 +78,7 @@ def check_shown_step(playground: Locator, run: TrainingRun) -> None:
     """The picked unit's numbers on the page equal Network.step on the run's paused weights."""
     expected = run.net.copy().step(*run.next_batch(), run.settings.lr)
     picked = playground.locator(".bpkit-playground-paused select").first.input_value()
-    values = [number(c.value) for phase in PHASES for c in steps.computations(expected, phase)
+    values = [number(c.value) for phase in PHASES for c in computations(expected, phase)
               if c.name == picked]
     shown = playground.locator(".bpkit-playground-readout b").all_inner_texts()[1:]
     assert values and shown == values

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bpkit import BpkitError, check_backprop, f_prime
-from bpkit.core.backprop_checker import CASES, MISTAKES, NOT_WRITTEN
+from bpkit.core.practice.backprop_checker import CASES, MISTAKES, NOT_WRITTEN
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "11_matrices.ipynb"
 

@@ -12,7 +12,7 @@ import pytest
 
 from bpkit import BpkitError
 from bpkit.core.autograd import Value
-from bpkit.core.backward_rules import (
+from bpkit.core.practice.backward_rules import (
     OPERATIONS,
     check_backward,
     multiply_backward,

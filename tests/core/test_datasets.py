@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bpkit import DATASETS, XOR_X, XOR_Y, BpkitError, make_dataset
-from bpkit.core.datasets import MAX_NOISE, POINTS
+from bpkit.core.lessons.datasets import MAX_NOISE, POINTS
 
 GENERATED = [name for name in DATASETS if name != "xor"]
 

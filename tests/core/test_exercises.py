@@ -12,12 +12,13 @@ from bpkit import (
     XOR_Y,
     BpkitError,
     Network,
+    explain,
     finite_difference_gradients,
-    steps,
 )
 from bpkit.core import naming
 from bpkit.core.article import SIZES
-from bpkit.core.exercises import (
+from bpkit.core.fmt import latex_number
+from bpkit.core.practice.exercises import (
     ANSWER_TOLERANCE,
     BUILDERS,
     FINITE_STEP,
@@ -39,7 +40,6 @@ from bpkit.core.exercises import (
     random_setting,
     weights_table,
 )
-from bpkit.core.fmt import latex_number
 from bpkit.core.symbolic import unit_latex
 
 HIDDEN = np.array([[0.5, -1.0, 2.0], [1.5, 0.5, -0.5], [-1.0, 2.0, 0.5]])
@@ -250,10 +250,10 @@ def test_solution_is_built_from_the_steps_computations():
     trace = setting.net.preview_step(setting.x, setting.y, setting.lr)
     q = new_weight_question(setting, "w(Z2->D0)")
     for kind in ("gradient", "update"):
-        line = steps.explain(trace, "update", "w(Z2->D0)", kind=kind).substituted
+        line = explain(trace, "update", "w(Z2->D0)", kind=kind).substituted
         rhs = line.split("= ", 1)[1]
         assert rhs in q.solution
-    assert steps.explain(trace, "deltas", "D0").formula.split(" = ", 1)[1] in q.solution
+    assert explain(trace, "deltas", "D0").formula.split(" = ", 1)[1] in q.solution
     assert q.solution.startswith("$$") and r"\begin{aligned}" in q.solution
 
 
@@ -663,7 +663,7 @@ def test_a_hidden_delta_with_two_outputs_sums_two_paths_and_one_path_is_named():
     assert offered and all(any(math.isclose(v, p) for p in paths) for v in offered)
     for value in offered:
         assert q.check(typed(q, value)).misconception == "one_path"
-    delta_line = steps.explain(trace, "deltas", "Z2").substituted
+    delta_line = explain(trace, "deltas", "Z2").substituted
     assert delta_line.split("= ", 1)[1] in q.solution
     two_terms = r"\\left\([^()]*\\cdot[^()]* \+ [^()]*\\cdot[^()]*\\right\)"
     assert re.search(two_terms, delta_line)  # f'(a) times (w * delta + w * delta)

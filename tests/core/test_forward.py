@@ -14,8 +14,8 @@ from bpkit import (
     Network,
     StepTrace,
     article_network,
+    computations,
     forward_trace,
-    steps,
 )
 
 
@@ -51,8 +51,8 @@ def test_a_batch_matches_predict_and_the_start_of_a_step(activation):
 def test_the_forward_computations_are_the_ones_a_step_shows():
     net = article_network("squared")
     for sample in range(4):
-        mine = steps.computations(forward_trace(net, XOR_X, XOR_Y), "forward", sample)
-        stepped = steps.computations(net.preview_step(XOR_X, XOR_Y, ALPHA), "forward", sample)
+        mine = computations(forward_trace(net, XOR_X, XOR_Y), "forward", sample)
+        stepped = computations(net.preview_step(XOR_X, XOR_Y, ALPHA), "forward", sample)
         assert mine == stepped
 
 
@@ -116,4 +116,4 @@ def test_only_a_network_is_accepted(not_a_network):
 def test_a_forward_pass_alone_has_no_deltas_or_update_to_show(phase):
     trace = forward_trace(article_network("squared"), XOR_X[:1], XOR_Y[:1])
     with pytest.raises(BpkitError, match=f"forward pass alone.*no {phase} phase.*preview_step"):
-        steps.computations(trace, phase)
+        computations(trace, phase)

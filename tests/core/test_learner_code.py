@@ -1,4 +1,4 @@
-from bpkit.core.learner_code import learner_line
+from bpkit.core.practice.learner_code import learner_line
 
 
 def raising(x):

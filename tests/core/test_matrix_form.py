@@ -24,7 +24,7 @@ from bpkit import (
     update_output_layer_first,
     with_bias,
 )
-from bpkit.core.matrix_form import (
+from bpkit.core.lessons.matrix_form import (
     bug_gradients,
     common_factor,
     elementwise,

@@ -24,7 +24,7 @@ from bpkit import (
     article_network,
 )
 from bpkit.core.autograd import Value, topological_order
-from bpkit.core.netgraph import engine_gradients, find_node, network_loss
+from bpkit.core.lessons.netgraph import engine_gradients, find_node, network_loss
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 

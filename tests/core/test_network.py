@@ -313,14 +313,16 @@ def test_history_table_of_a_diverged_run_ends_at_its_last_finite_epoch():
     assert history.table().rows[-1] == (history.epochs_run, history.losses[-1])
 
 
-def test_history_plot_draws_its_loss_curve():
+def test_history_curve_draws_a_runs_loss():
+    from bpkit.draw.plots import history_curve
+
     history = article_network("squared").train(XOR_X, XOR_Y, 0.1, 30)
-    figure = history.plot()
+    figure = history_curve(history)
     (axes,) = figure.axes
     (curve,) = [line for line in axes.get_lines() if len(line.get_xdata()) > 1]
     np.testing.assert_array_equal(curve.get_ydata(), history.losses)
     assert axes.get_legend().get_texts()[0].get_text().startswith("lr = 0.1: loss")
-    labelled = history.plot(label="seed net", log=False)
+    labelled = history_curve(history, label="seed net", log=False)
     assert labelled.axes[0].get_legend().get_texts()[0].get_text().startswith("seed net")
     assert labelled.axes[0].get_yscale() == "linear"
 

@@ -14,7 +14,7 @@ from bpkit import (
     time_gradients,
     timing_table,
 )
-from bpkit.core.passes import CountingNetwork
+from bpkit.core.lessons.passes import CountingNetwork
 
 
 @pytest.mark.parametrize("sizes", [[2, 3, 1], [2, 1], [4, 5, 5, 2]])

@@ -4,7 +4,7 @@ import pytest
 
 from bpkit import XOR_X, XOR_Y, BpkitError, article_network, network_loss
 from bpkit.core.autograd import Value, topological_order
-from bpkit.core.sweep import node_name, reverse_sweep
+from bpkit.core.lessons.sweep import node_name, reverse_sweep
 
 
 def unit():

@@ -147,7 +147,9 @@ def unit_labels(figure):
 def test_draw_returns_a_figure_labelled_with_the_steps_numbers(trace, phase):
     from matplotlib.figure import Figure
 
-    figure = trace.draw(phase)
+    from bpkit.draw import draw
+
+    figure = draw(trace, phase)
     assert isinstance(figure, Figure)
     labels = unit_labels(figure)
     assert set(labels) == set(trace.units)
@@ -161,15 +163,19 @@ def test_draw_returns_a_figure_labelled_with_the_steps_numbers(trace, phase):
 def test_draw_of_another_sample():
     from matplotlib.figure import Figure
 
+    from bpkit.draw import draw
+
     batch = article_network("squared").step(XOR_X, XOR_Y, ALPHA)
-    assert isinstance(batch.draw("deltas", sample=len(XOR_X) - 1), Figure)
+    assert isinstance(draw(batch, "deltas", sample=len(XOR_X) - 1), Figure)
 
 
 def test_draw_refuses_an_unknown_phase_or_sample(trace):
+    from bpkit.draw import draw
+
     with pytest.raises(BpkitError, match=", ".join(naming.PHASES)):
-        trace.draw("backward")
+        draw(trace, "backward")
     with pytest.raises(BpkitError, match="from 0 to 0"):
-        trace.draw("forward", sample=1)
+        draw(trace, "forward", sample=1)
 
 
 def test_importing_the_trace_loads_no_drawing_layer():
@@ -200,5 +206,7 @@ def test_a_table_kind_that_is_not_a_name_is_refused(trace, kind):
 
 @pytest.mark.parametrize("large", ["yes", 1, [], np.array([True])])
 def test_draw_refuses_a_size_that_is_not_true_false_or_none(trace, large):
+    from bpkit.draw import draw
+
     with pytest.raises(BpkitError, match="large must be True, False or None"):
-        trace.draw("forward", large=large)
+        draw(trace, "forward", large=large)

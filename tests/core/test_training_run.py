@@ -17,7 +17,7 @@ from bpkit import (
     unit_maps,
     with_bias,
 )
-from bpkit.core.playground import VIEW
+from bpkit.core.lessons.playground import VIEW
 
 
 def small(**changes):

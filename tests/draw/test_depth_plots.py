@@ -6,7 +6,7 @@ import pytest
 
 from bpkit import XOR_X, XOR_Y, BpkitError, Network, delta_profiles, deltas_during
 from bpkit.core.fmt import number
-from bpkit.core.passes import time_gradients
+from bpkit.core.lessons.passes import time_gradients
 from bpkit.draw import delta_profiles_plot, gradient_cost_plot, training_deltas_plot
 
 matplotlib.use("Agg")

@@ -300,7 +300,7 @@ def test_draw_returns_a_notebook_figure_outside_pyplot_for_one_phase():
     assert texts.count(layout.labels(trace, "update").title) == 1
     large = figure.get_size_inches()
     assert all(large > draw(trace, "update", large=False).get_size_inches())
-    deltas = [t.get_text() for t in trace.draw("deltas").axes[0].texts]
+    deltas = [t.get_text() for t in draw(trace, "deltas").axes[0].texts]
     assert layout.labels(trace, "deltas").title in deltas
 
 

@@ -19,8 +19,8 @@ from bpkit import (
     article_network,
     mazur_network,
 )
+from bpkit.core.computations import computations, delta_paths
 from bpkit.core.naming import PHASES
-from bpkit.core.steps import computations, delta_paths
 from bpkit.widgets.player import StepPlayer
 
 

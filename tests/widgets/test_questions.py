@@ -12,7 +12,7 @@ from bpkit import (
     new_weight_question,
     number,
 )
-from bpkit.core.exercises import Question, random_question
+from bpkit.core.practice.exercises import Question, random_question
 from bpkit.widgets.questions import QuestionWidget
 
 

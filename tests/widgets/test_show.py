@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bpkit import ALPHA, XOR_X, XOR_Y, BpkitError, Network, article_network, steps
+from bpkit import ALPHA, XOR_X, XOR_Y, BpkitError, Network, article_network, computations
+from bpkit.core.computations import aligned
 from bpkit.core.fmt import number
 from bpkit.core.functions import ACTIVATIONS, LOSSES
 from bpkit.core.table import Table
@@ -22,11 +23,11 @@ def article_trace(loss):
 
 
 def test_computations_returns_math():
-    found = steps.computations(article_trace("squared"), "forward")[:2]
+    found = computations(article_trace("squared"), "forward")[:2]
     math_object = show.computations(found)
-    assert math_object.data == steps.aligned(found)
-    assert steps.aligned(found) in math_object._repr_latex_()
-    assert show.computations(found, formulas=False).data == steps.aligned(found, False)
+    assert math_object.data == aligned(found)
+    assert aligned(found) in math_object._repr_latex_()
+    assert show.computations(found, formulas=False).data == aligned(found, False)
 
 
 def test_table_is_the_shared_table_and_writes_numbers_as_fmt_does():
@@ -204,20 +205,20 @@ def test_math_takes_lines_of_latex_text(lines):
 
 
 @pytest.mark.parametrize(("given", "formulas", "fragment"), [
-    (None, True, "steps must be a non-empty list of computations"),
+    (None, True, "lines must be a non-empty list of computations"),
     ([], True, "no computations to show"),
-    (["a = 1"], True, "steps[0] must be a Computation"),
-    ("forward", True, "steps must be a non-empty list of computations"),
+    (["a = 1"], True, "lines[0] must be a Computation"),
+    ("forward", True, "lines must be a non-empty list of computations"),
     ("found", "yes", "formulas must be True (each formula, then its numbers) or False"),
 ])
 def test_computations_say_what_they_typeset(given, formulas, fragment):
-    found = steps.computations(article_trace("squared"), "forward")
+    found = computations(article_trace("squared"), "forward")
     with pytest.raises(BpkitError, match=re.escape(fragment)):
         show.computations(found if given == "found" else given, formulas)
 
 
 def test_computations_take_any_iterable_of_computations():
-    found = steps.computations(article_trace("squared"), "forward")
+    found = computations(article_trace("squared"), "forward")
     assert show.computations(c for c in found).data == show.computations(found).data
 
 

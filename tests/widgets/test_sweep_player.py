@@ -4,7 +4,7 @@ import pytest
 
 from bpkit import BpkitError
 from bpkit.core.autograd import Value
-from bpkit.core.sweep import reverse_sweep
+from bpkit.core.lessons.sweep import reverse_sweep
 from bpkit.draw.graph import graph_layout
 from bpkit.widgets.graph import SweepPlayer
 

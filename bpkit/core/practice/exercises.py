@@ -23,8 +23,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from bpkit.core import functions, naming, steps, validate
+from bpkit.core import functions, naming, validate
 from bpkit.core.article import CONVENTIONS, SIZES, XOR_X, XOR_Y
+from bpkit.core.computations import Computation, aligned, computations, explain, latex_result
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import latex_number, number
 from bpkit.core.network import Network, checked_network, with_bias
@@ -615,7 +616,7 @@ _ZERO = 1e-12
 
 
 def _question(setting: Setting, ask: str, answer: float, hints: list[str],
-              lines: list[steps.Computation], conclusion: str,
+              lines: list[Computation], conclusion: str,
               diagnoses: Sequence[Diagnosis] = (), given: str = "") -> Question:
     """A built question: the setting, what to find, hints, diagnoses and the worked solution."""
     return Question(
@@ -624,12 +625,12 @@ def _question(setting: Setting, ask: str, answer: float, hints: list[str],
         tolerance=ANSWER_TOLERANCE,
         abs_tolerance=_ZERO,
         hints=hints,
-        solution=f"$$\n{steps.aligned(lines)}\n$$\n\n<p>{conclusion}</p>",
+        solution=f"$$\n{aligned(lines)}\n$$\n\n<p>{conclusion}</p>",
         diagnoses=tuple(diagnoses),
     )
 
 
-def _formula_hint(computation: steps.Computation) -> str:
+def _formula_hint(computation: Computation) -> str:
     """A hint that shows the general formula of one computation."""
     return f"The formula: ${computation.formula}$"
 
@@ -662,11 +663,11 @@ def _link(trace: StepTrace, link: object) -> str:
 
 
 def _worked_up_to(trace: StepTrace, unit: str,
-                  phase: str) -> tuple[steps.Computation, list[steps.Computation]]:
+                  phase: str) -> tuple[Computation, list[Computation]]:
     """The computation giving ``unit``'s value in ``phase``, and every one up to it."""
     _receiving(trace, unit)
-    done = steps.computations(trace, phase)
-    target = steps.explain(trace, phase, unit)
+    done = computations(trace, phase)
+    target = explain(trace, phase, unit)
     return target, done[:done.index(target) + 1]
 
 
@@ -681,7 +682,7 @@ _DERIVATIVE_FORMS: dict[str, tuple[str, Callable[[str], str]]] = {
 """f'(a) written with a and beside it with z, and the z form with a number put in."""
 
 
-def _derivative_line(trace: StepTrace, unit: str, activation: str) -> steps.Computation:
+def _derivative_line(trace: StepTrace, unit: str, activation: str) -> Computation:
     """f'(a) of a hidden unit as its own line: the a form, the z form, the number."""
     found = trace.units[unit]
     value = float(functions.activation(activation).df(found.a[:1])[0])
@@ -690,12 +691,12 @@ def _derivative_line(trace: StepTrace, unit: str, activation: str) -> steps.Comp
     lhs = f"f'\\left(a_{{{name}}}\\right)"
     form, with_z = _DERIVATIVE_FORMS.get(
         activation, (f"\\text{{{activation}}}'(a_{{⟦u⟧}})", lambda _: latex_number(value)))
-    return steps.Computation(
+    return Computation(
         "deltas", "derivative", unit, f"{lhs} = {form.replace('⟦u⟧', name)}",
-        f"{lhs} = {with_z(z)} = {steps.latex_result(value)}", value)
+        f"{lhs} = {with_z(z)} = {latex_result(value)}", value)
 
 
-def _every_factor(trace: StepTrace, lines: list[steps.Computation]) -> list[steps.Computation]:
+def _every_factor(trace: StepTrace, lines: list[Computation]) -> list[Computation]:
     """``lines`` with each curved hidden unit's a, z and f'(a) shown before its delta."""
     shown = {(line.name, line.kind) for line in lines}
     complete = []
@@ -703,7 +704,7 @@ def _every_factor(trace: StepTrace, lines: list[steps.Computation]) -> list[step
         if line.kind == "delta" and trace.units[line.name].kind == "hidden":
             activation = trace.activations[trace.units[line.name].layer - 1]
             if activation != "identity":
-                complete += [steps.explain(trace, "forward", line.name, kind=kind)
+                complete += [explain(trace, "forward", line.name, kind=kind)
                              for kind in ("weighted sum", "activation")
                              if (line.name, kind) not in shown]
                 complete.append(_derivative_line(trace, line.name, activation))
@@ -847,7 +848,7 @@ def delta_question(setting: Setting, unit: str = "Z1") -> Question:
         setting, f"What is $\\delta_{{{unit_latex(unit)}}}$?", target.value,
         ["Start at the output: its delta is the loss's own factor times f'(a).",
          _formula_hint(output_delta),
-         f"Here $h = {_given(h)}$ and $y = {steps.latex_result(y)}$."
+         f"Here $h = {_given(h)}$ and $y = {latex_result(y)}$."
          if unit == output_delta.name else
          "A hidden unit's delta is f'(a) times the sum of w times delta over its links to the "
          "next layer."],
@@ -878,16 +879,16 @@ def _batch_given(trace: StepTrace, name: str) -> str:
             f"{rows}</table>")
 
 
-def _link_lines(trace: StepTrace, name: str) -> list[steps.Computation]:
+def _link_lines(trace: StepTrace, name: str) -> list[Computation]:
     """The lines a link's new weight needs: its source's z, the deltas it uses, gradient, update."""
     found = trace.links[name]
-    gradient = steps.explain(trace, "update", name, kind="gradient")
-    update = steps.explain(trace, "update", name)
+    gradient = explain(trace, "update", name, kind="gradient")
+    update = explain(trace, "update", name)
     if trace.n_samples > 1:
         return [gradient, update]
-    source_lines = ([c for c in steps.computations(trace, "forward") if c.name == found.source]
+    source_lines = ([c for c in computations(trace, "forward") if c.name == found.source]
                     if trace.units[found.source].a is not None else [])
-    delta_lines = [c for c in steps.computations(trace, "deltas")
+    delta_lines = [c for c in computations(trace, "deltas")
                    if trace.units[c.name].kind == "output" or c.name == found.target]
     return [*source_lines, *_every_factor(trace, delta_lines), gradient, update]
 
@@ -919,12 +920,12 @@ def new_weight_question(setting: Setting, link: str = "w(X0->Z1)") -> Question:
     mean = (" The batch gradient is the mean over the samples of z times delta."
             if trace.n_samples > 1 else "")
     return _question(
-        setting, f"After one step, what is ${weight}$ (now ${steps.latex_result(found.old)}$)?",
+        setting, f"After one step, what is ${weight}$ (now ${latex_result(found.old)}$)?",
         found.new,
         ["The gradient of a link is the activation at its source times the delta at its "
          f"target; the new weight is w - alpha * gradient.{mean}",
-         _formula_hint(steps.explain(trace, "update", name, kind="gradient")),
-         _formula_hint(steps.explain(trace, "update", name))],
+         _formula_hint(explain(trace, "update", name, kind="gradient")),
+         _formula_hint(explain(trace, "update", name))],
         _link_lines(trace, name),
         f"So the new ${weight} = {_result(found.new)}$.",
         [*_slipped(setting, lambda replay: replay.new_weights[at[0]][at[1:]]), *answer_slips],
@@ -944,16 +945,16 @@ def direction_question(setting: Setting, link: str = "w(X0->Z1)") -> Question:
            f"Its gradient is {'negative' if answer > 0 else 'positive'}, so")
     return Question(
         prompt=(f"{_describe(setting)}{_given_for_link(trace, name)}<p><b>In one step, will "
-                f"${weight}$ (now ${steps.latex_result(found.old)}$) go up or down?</b> "
+                f"${weight}$ (now ${latex_result(found.old)}$) go up or down?</b> "
                 f"{ASK_DIRECTION}</p>"),
         answer=answer,
         hints=["The step is w := w - alpha * gradient, and alpha is positive: the sign of the "
                "gradient decides which way w moves.",
                "The gradient is z at the link's source times delta at its target: look at the "
                "sign of each factor.",
-               _formula_hint(steps.explain(trace, "update", name, kind="gradient"))],
-        solution=(f"$$\n{steps.aligned(_link_lines(trace, name))}\n$$\n\n<p>{why} "
-                  f"${weight}$ {way}: ${steps.latex_result(found.old)} \\to "
+               _formula_hint(explain(trace, "update", name, kind="gradient"))],
+        solution=(f"$$\n{aligned(_link_lines(trace, name))}\n$$\n\n<p>{why} "
+                  f"${weight}$ {way}: ${latex_result(found.old)} \\to "
                   f"{_result(found.new)}$.</p>"),
         diagnoses=_direction_slips(setting.net, answer),
         answer_form="direction",
@@ -987,11 +988,11 @@ def finite_difference_question(setting: Setting, link: str = "w(X0->Z1)") -> Que
                         for shift in (-FINITE_STEP, 0.0, FINITE_STEP))
     eps = latex_number(FINITE_STEP)
     estimate = (above - below) / (2 * FINITE_STEP)
-    given = (f"<p>Move ${weight}$ (now ${steps.latex_result(found.old)}$) by "
+    given = (f"<p>Move ${weight}$ (now ${latex_result(found.old)}$) by "
              f"$\\varepsilon = {eps}$, every other weight as it is; J is then</p><p>"
              f"$J(w - \\varepsilon) = {latex_number(below, 10)}$, $J(w) = "
              f"{latex_number(at, 10)}$, $J(w + \\varepsilon) = {latex_number(above, 10)}$.</p>")
-    central = steps.Computation(
+    central = Computation(
         "update", "gradient", name,
         r"\text{estimate} = \frac{J(w + \varepsilon) - J(w - \varepsilon)}{2 \varepsilon}",
         rf"\text{{estimate}} = \frac{{{latex_number(above, 10)} - {latex_number(below, 10)}}}"
@@ -1003,7 +1004,7 @@ def finite_difference_question(setting: Setting, link: str = "w(X0->Z1)") -> Que
          r"The central difference is $(J(w + \varepsilon) - J(w - \varepsilon)) / "
          r"(2 \varepsilon)$.",
          f"Here $2 \\varepsilon = {latex_number(2 * FINITE_STEP)}$."],
-        [central, steps.explain(trace, "update", name, kind="gradient")],
+        [central, explain(trace, "update", name, kind="gradient")],
         _finite_difference_conclusion(trace, name, estimate),
         [_diagnosis("fd_over_eps", (above - below) / FINITE_STEP),
          _diagnosis("fd_backwards", (below - above) / (2 * FINITE_STEP)),
@@ -1042,7 +1043,7 @@ def prediction_question(setting: Setting) -> Question:
     after = setting.net.copy()
     after.weights = trace.new_weights
     replay = after.step(setting.x, setting.y, setting.lr)
-    updates = [c for c in steps.computations(trace, "update")
+    updates = [c for c in computations(trace, "update")
                if c.kind == "update" and c.value != trace.links[c.name].old]
     before, now = trace.outputs[0, 0], trace.outputs_after[0, 0]
     return _question(
@@ -1052,10 +1053,10 @@ def prediction_question(setting: Setting) -> Question:
         ["Compute every delta, then every new weight w - alpha * gradient.",
          "Links whose source activation is 0 keep their weight.",
          "Then run the forward pass again with the new weights."],
-        [*_every_factor(trace, steps.computations(trace, "deltas")), *updates,
-         *steps.computations(replay, "forward")],
-        f"So the prediction moves from ${steps.latex_result(before)}$ to "
-        f"${_result(now)}$ (the target is ${steps.latex_result(trace.targets[0, 0])}$).",
+        [*_every_factor(trace, computations(trace, "deltas")), *updates,
+         *computations(replay, "forward")],
+        f"So the prediction moves from ${latex_result(before)}$ to "
+        f"${_result(now)}$ (the target is ${latex_result(trace.targets[0, 0])}$).",
         _slipped(setting, lambda slipped: _predicted(setting, slipped.new_weights)),
         given=_outputs_given(trace))
 

@@ -22,9 +22,9 @@ import numpy as np
 from bpkit.core import validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
-from bpkit.core.learner_code import learner_line
-from bpkit.core.matrix_form import common_factor, matrix_pass, shape_text
+from bpkit.core.lessons.matrix_form import common_factor, matrix_pass, shape_text
 from bpkit.core.network import Network, with_bias
+from bpkit.core.practice.learner_code import learner_line
 
 RTOL, ATOL = 1e-6, 1e-9
 """How close a learner's gradient must be to Network.backprop's to count as the same."""

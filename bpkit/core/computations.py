@@ -316,12 +316,12 @@ def computations(trace: StepTrace, phase: str, sample: int = 0) -> list[Computat
     every_sample = phase == "update" and trace.n_samples > 1  # batch gradients are means
     numbers = [_numbers(sn, trace, s) if every_sample or s == sample else {}
                for s in range(trace.n_samples)]
-    steps = []
+    lines = []
     for template in _templates(sn)[phase]:
         formula, substituted = _worked(trace, template, sample, numbers)
-        steps.append(Computation(template.phase, template.kind, template.name, formula,
+        lines.append(Computation(template.phase, template.kind, template.name, formula,
                                  substituted, _value(trace, template, sample)))
-    return steps
+    return lines
 
 
 def delta_paths(trace: StepTrace, sample: int = 0) -> list[Computation]:
@@ -361,12 +361,12 @@ def explain(trace: StepTrace, phase: str, name: str, sample: int = 0,
     if kind is not None and (not isinstance(kind, str) or kind not in KINDS):
         raise BpkitError(f"unknown kind {kind!r:.40}: expected one of {', '.join(KINDS)}, "
                          "or None for the last computation of that name")
-    steps = computations(trace, phase, sample)
+    lines = computations(trace, phase, sample)
     name = _computation_name(name)
-    found = [c for c in steps if c.name == name and (kind is None or c.kind == kind)]
+    found = [c for c in lines if c.name == name and (kind is None or c.kind == kind)]
     if not found:
-        names = list(dict.fromkeys(c.name for c in steps))
-        kinds = sorted({c.kind for c in steps})
+        names = list(dict.fromkeys(c.name for c in lines))
+        kinds = sorted({c.kind for c in lines})
         raise BpkitError(f"no {kind or 'computation'} for {name!r} in the {phase} phase: "
                          f"names are {', '.join(names)}; kinds are {', '.join(kinds)}")
     return found[-1]
@@ -380,35 +380,35 @@ def _computation_name(name: object) -> str:
     return naming.link_key(name) if "->" in name else name
 
 
-def aligned(steps: list[Computation], formulas: bool = True) -> str:
+def aligned(lines: list[Computation], formulas: bool = True) -> str:
     """LaTeX ``aligned`` block of computations: each formula (optional), then with numbers."""
-    steps = _checked_computations(steps)
+    checked = _checked_computations(lines)
     if not isinstance(formulas, bool):
         raise BpkitError(f"formulas must be True (each formula, then its numbers) or False "
                          f"(the numbers only); got {formulas!r:.40}")
-    lines = []
-    for step in steps:
-        lhs, operator, rhs = _split(step.substituted)
+    rows = []
+    for line in checked:
+        lhs, operator, rhs = _split(line.substituted)
         if formulas:
-            lines.append(f"{lhs} &{operator} {_split(step.formula)[2]}")
-            lines.append(f"&{operator} {rhs}")
+            rows.append(f"{lhs} &{operator} {_split(line.formula)[2]}")
+            rows.append(f"&{operator} {rhs}")
         else:
-            lines.append(f"{lhs} &{operator} {rhs}")
-    return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+            rows.append(f"{lhs} &{operator} {rhs}")
+    return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
 
-def _checked_computations(steps: object) -> list[Computation]:
-    """Return ``steps`` as a list if it holds one or more Computations (and nothing else)."""
-    expected = "a non-empty list of computations, such as steps.computations(trace, 'forward')"
-    if isinstance(steps, (str, bytes, Mapping)) or not isinstance(steps, Iterable):
-        raise BpkitError(f"steps must be {expected}; got {steps!r:.60}")
-    listed = list(steps)
+def _checked_computations(lines: object) -> list[Computation]:
+    """Return ``lines`` as a list if it holds one or more Computations (and nothing else)."""
+    expected = "a non-empty list of computations, such as computations(trace, 'forward')"
+    if isinstance(lines, (str, bytes, Mapping)) or not isinstance(lines, Iterable):
+        raise BpkitError(f"lines must be {expected}; got {lines!r:.60}")
+    listed = list(lines)
     if not listed:
-        raise BpkitError(f"no computations to show: steps must be {expected}")
-    for index, step in enumerate(listed):
-        if not isinstance(step, Computation):
-            raise BpkitError(f"steps[{index}] must be a Computation (from steps.computations or "
-                             f"steps.explain); got {type(step).__name__} {step!r:.40}")
+        raise BpkitError(f"no computations to show: lines must be {expected}")
+    for index, line in enumerate(listed):
+        if not isinstance(line, Computation):
+            raise BpkitError(f"lines[{index}] must be a Computation (from computations or "
+                             f"explain); got {type(line).__name__} {line!r:.40}")
     return listed
 
 

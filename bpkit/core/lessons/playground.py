@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bpkit.core import validate
-from bpkit.core.datasets import DATASETS, MAX_NOISE, TEST_SHARE, Dataset, make_dataset
 from bpkit.core.errors import BpkitError
+from bpkit.core.lessons.datasets import DATASETS, MAX_NOISE, TEST_SHARE, Dataset, make_dataset
 from bpkit.core.network import Network
 from bpkit.core.trace import StepTrace
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from bpkit.core.autograd import Value
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
-from bpkit.core.learner_code import learner_line
+from bpkit.core.practice.learner_code import learner_line
 
 TOLERANCE = 1e-9
 """Relative tolerance when comparing a learner's gradient with the engine's."""

@@ -25,9 +25,10 @@ from bpkit import (
     BpkitError,
     Network,
     article_network,
+    computations,
     derive,
-    steps,
 )
+from bpkit.core.computations import Z_FORMS, aligned, delta_paths, explain, latex_result
 from bpkit.core.fmt import latex_number
 from bpkit.core.symbolic import unit_latex
 
@@ -62,7 +63,7 @@ def reference_value(ref, computation):
 
 
 def trace_value(trace, computation, sample):
-    """The trace's own number for a computation, looked up without steps.py."""
+    """The trace's own number for a computation, looked up without computations.py."""
     if computation.kind in ("gradient", "update"):
         link = trace.links[computation.name]
         return link.gradient if computation.kind == "gradient" else link.new
@@ -100,7 +101,7 @@ def printed(sn, expr):
 @pytest.mark.parametrize("phase", PHASES)
 def test_values_equal_the_reference_step(loss, phase):
     trace, ref = article_trace(loss), article_reference(loss)
-    found = steps.computations(trace, phase)
+    found = computations(trace, phase)
     assert found, phase
     for c in found:
         assert c.phase == phase
@@ -112,17 +113,17 @@ def test_values_equal_the_reference_step(loss, phase):
 def test_teaching_order_and_counts():
     trace = article_trace("article")
     sizes = trace.sizes
-    forward = steps.computations(trace, "forward")
+    forward = computations(trace, "forward")
     receivers = [u for u in trace.units.values() if u.a is not None]
     assert [(c.kind, c.name) for c in forward] == [
         (kind, u.name) for u in receivers for kind in ("weighted sum", "activation")]
-    deltas = steps.computations(trace, "deltas")
+    deltas = computations(trace, "deltas")
     by_layer = {}
     for u in receivers:
         by_layer.setdefault(u.layer, []).append(u.name)
     assert [c.name for c in deltas] == [n for layer in range(len(sizes) - 1, 0, -1)
                                         for n in by_layer[layer]]
-    update = steps.computations(trace, "update")
+    update = computations(trace, "update")
     assert [(c.kind, c.name) for c in update] == [
         (kind, link) for link in trace.links for kind in ("gradient", "update")]
 
@@ -132,33 +133,33 @@ def test_article_numbers_in_the_worked_lines(loss):
     trace, ref = article_trace(loss), article_reference(loss)
     n = latex_number
     sources = ["X0", "X1", "X2"]
-    z1 = steps.explain(trace, "forward", "Z1", kind="weighted sum")
+    z1 = explain(trace, "forward", "Z1", kind="weighted sum")
     terms = " + ".join(rf"{n(ref.old[f'w({s}->Z1)'])} \cdot {n(ref.z[s])}" for s in sources)
     assert z1.substituted == rf"a_{{Z_{{1}}}} = {terms} = {result(ref.a['Z1'])}"
-    delta = steps.explain(trace, "deltas", "D0")
+    delta = explain(trace, "deltas", "D0")
     h, y = n(ref.z["D0"]), n(XOR_Y[0, 0])
     formula = "y - z_{D_{0}}" if loss == "article" else "z_{D_{0}} - y"  # actual - predicted
     difference = f"{y} - {h}" if loss == "article" else f"{h} - {y}"
     assert formula in delta.formula
     assert delta.substituted == (rf"\delta_{{D_{{0}}}} = \left({difference}\right) \cdot {n(1)}"
                                  f" = {result(ref.delta['D0'])}")
-    hidden = steps.explain(trace, "deltas", "Z1")
+    hidden = explain(trace, "deltas", "Z1")
     assert hidden.substituted == (rf"\delta_{{Z_{{1}}}} = {n(1)} \cdot {n(ref.old['w(Z1->D0)'])}"
                                   rf" \cdot {n(ref.delta['D0'])} = {result(ref.delta['Z1'])}")
     for link in ("w(X0->Z1)", "w(X1->Z3)", "w(Z2->D0)"):
-        update = steps.explain(trace, "update", link)
+        update = explain(trace, "update", link)
         assert update.substituted.endswith(
             rf":= {n(ref.old[link])} - {n(ALPHA)} \cdot {n(ref.gradient[link])}"
             f" = {result(ref.new[link])}")
         assert r"\alpha" in update.formula and ":=" in update.formula
-    gradient = steps.explain(trace, "update", "w(Z1->D0)", kind="gradient")
+    gradient = explain(trace, "update", "w(Z1->D0)", kind="gradient")
     assert gradient.substituted.endswith(
         rf"= {n(ref.z['Z1'])} \cdot {n(ref.delta['D0'])} = {result(ref.gradient['w(Z1->D0)'])}")
 
 
 def test_a_link_from_a_zero_input_keeps_its_weight():
     trace, ref = article_trace("squared"), article_reference("squared")
-    still = steps.explain(trace, "update", "w(X1->Z3)")
+    still = explain(trace, "update", "w(X1->Z3)")
     assert ref.z["X1"] == 0 and still.value == ref.old["w(X1->Z3)"]
     assert still.substituted.endswith(
         rf"\cdot {latex_number(0.0)} = {result(ref.old['w(X1->Z3)'])}")
@@ -166,7 +167,7 @@ def test_a_link_from_a_zero_input_keeps_its_weight():
 
 def test_a_line_whose_numbers_are_its_result_is_written_once():
     trace, ref = article_trace("squared"), article_reference("squared")
-    identity = steps.explain(trace, "forward", "Z1")  # z = a: nothing to work out
+    identity = explain(trace, "forward", "Z1")  # z = a: nothing to work out
     assert identity.substituted == rf"z_{{Z_{{1}}}} = {result(ref.a['Z1'])}"
 
 
@@ -175,17 +176,17 @@ def test_a_line_whose_numbers_are_its_result_is_written_once():
 def test_tanh_sigmoid_values_and_numbers(sample):
     trace = tanh_sigmoid_trace()
     for phase in PHASES:
-        for c in steps.computations(trace, phase, sample):
+        for c in computations(trace, phase, sample):
             assert c.value == trace_value(trace, c, sample)
-    a_z1 = steps.explain(trace, "forward", "Z1", sample, kind="weighted sum")
+    a_z1 = explain(trace, "forward", "Z1", sample, kind="weighted sum")
     weights = trace.old_weights[0][0]
     inputs = [1.0, *trace.inputs[sample]]
     for w, x in zip(weights, inputs):
         assert f"{latex_number(w)} \\cdot {latex_number(x)}" in a_z1.substituted
-    z1 = steps.explain(trace, "forward", "Z1", sample)
+    z1 = explain(trace, "forward", "Z1", sample)
     assert r"\tanh" in z1.formula
     assert result(trace.units["Z1"].a[sample]) in z1.substituted
-    d1 = steps.explain(trace, "deltas", "D1", sample)
+    d1 = explain(trace, "deltas", "D1", sample)
     assert "y_{1}" in d1.formula
     assert latex_number(trace.targets[sample, 1]) in d1.substituted
 
@@ -195,7 +196,7 @@ def test_worked_arithmetic_reproduces_the_value():
     for trace in (article_trace("article"), article_trace("squared"), tanh_sigmoid_trace()):
         checked = 0
         for phase in PHASES:
-            for c in steps.computations(trace, phase, 1 if trace.n_samples > 1 else 0):
+            for c in computations(trace, phase, 1 if trace.n_samples > 1 else 0):
                 if c.kind in ("weighted sum", "gradient", "update"):
                     assert math.isclose(arithmetic(worked_part(c)), c.value,
                                         rel_tol=2e-3, abs_tol=1e-4), c.substituted
@@ -205,7 +206,7 @@ def test_worked_arithmetic_reproduces_the_value():
 
 def test_batch_gradient_is_the_mean():
     trace = tanh_sigmoid_trace()
-    c = steps.explain(trace, "update", "w(X1->Z2)", kind="gradient")
+    c = explain(trace, "update", "w(X1->Z2)", kind="gradient")
     assert r"\frac{1}{4}" in c.formula and r"\frac{1}{4}" in c.substituted
     link = trace.links["w(X1->Z2)"]
     assert c.value == link.gradient
@@ -217,10 +218,10 @@ def test_batch_gradient_is_the_mean():
 
 def test_deep_network_every_phase():
     trace = deep_trace()
-    deltas = steps.computations(trace, "deltas", 2)
+    deltas = computations(trace, "deltas", 2)
     assert [c.name for c in deltas] == ["D0", "Z2_1", "Z2_2", "Z1_1", "Z1_2", "Z1_3"]
     for phase in PHASES:
-        for c in steps.computations(trace, phase, 2):
+        for c in computations(trace, phase, 2):
             assert c.value == trace_value(trace, c, 2)
     assert r"Z^{(1)}_{1}" in deltas[3].formula
 
@@ -233,18 +234,18 @@ def test_formulas_print_the_symbolic_networks_terms(trace):
     """Each line is built from the symbolic network: its links, its shortcut terms."""
     sn = derive(trace.sizes, tuple(trace.activations), trace.loss_name)
     name = sn.latex_names
-    for c in steps.computations(trace, "forward"):
+    for c in computations(trace, "forward"):
         if c.kind == "weighted sum":
             terms = [rf"{name[w]} \cdot {name[sn.z[s]]}"
                      for w, s, t in sn.links.values() if t == c.name]
             assert c.formula == f"{name[sn.a[c.name]]} = {' + '.join(terms)}"
         else:
             assert c.formula == f"{name[sn.z[c.name]]} = {printed(sn, sn.activation[c.name])}"
-    for c in steps.computations(trace, "deltas"):
+    for c in computations(trace, "deltas"):
         factors = sn.shortcut_terms(c.name).factors(evaluate=False)
         assert c.formula == (f"{name[sn.delta[c.name]]} = "
                              f"{printed(sn, sp.Mul(*factors, evaluate=False))}")
-    for c in steps.computations(trace, "update")[::2]:
+    for c in computations(trace, "update")[::2]:
         weight, source, target = sn.links[c.name]
         assert c.formula.endswith(rf"{name[sn.z[source]]} \cdot {name[sn.delta[target]]}")
         assert name[weight] in c.formula.split(" = ")[0]
@@ -254,23 +255,23 @@ def test_symbolic_network_is_left_untouched():
     trace = article_trace("article")
     sn = derive(trace.sizes, tuple(trace.activations), trace.loss_name)
     before = dict(sn.latex_names)
-    steps.computations(trace, "update")
+    computations(trace, "update")
     assert sn.latex_names == before
 
 
 # ----- caches ------------------------------------------------------------------------------------
 COLD_RUN = textwrap.dedent("""
     import json
-    from bpkit import ALPHA, PHASES, XOR_X, XOR_Y, article_network, steps
+    from bpkit import ALPHA, PHASES, XOR_X, XOR_Y, article_network, computations
     trace = article_network("article").step(XOR_X[:1], XOR_Y[:1], ALPHA)
     print(json.dumps([[c.kind, c.name, c.formula, c.substituted, c.value]
-                      for phase in PHASES for c in steps.computations(trace, phase)]))
+                      for phase in PHASES for c in computations(trace, phase)]))
 """)
 
 
 def every_line(trace):
     return [[c.kind, c.name, c.formula, c.substituted, c.value]
-            for phase in PHASES for c in steps.computations(trace, phase)]
+            for phase in PHASES for c in computations(trace, phase)]
 
 
 def test_templates_from_a_cold_interpreter_equal_the_warm_ones_and_the_reference():
@@ -303,52 +304,52 @@ def test_a_cleared_derivation_prints_the_same_lines():
 
 # ----- rendering ---------------------------------------------------------------------------------
 def test_aligned_block():
-    found = steps.computations(article_trace("article"), "deltas")
-    block = steps.aligned(found)
+    found = computations(article_trace("article"), "deltas")
+    block = aligned(found)
     assert block.startswith(r"\begin{aligned}") and block.endswith(r"\end{aligned}")
     assert block.count(r"\\") == 2 * len(found) - 1
     assert block.count("&=") == 2 * len(found)
-    short = steps.aligned(found, formulas=False)
+    short = aligned(found, formulas=False)
     assert short.count("&=") == len(found)
     lhs, rhs = found[0].substituted.split(" = ", 1)
     assert f"{lhs} &= {rhs}" in short
-    update = steps.aligned(steps.computations(article_trace("article"), "update")[:2])
+    update = aligned(computations(article_trace("article"), "update")[:2])
     assert "&:=" in update
 
 
 def test_latex_result_drops_the_parentheses_of_a_negative():
-    assert steps.latex_result(-4.0) == latex_number(-4.0)[1:-1]
-    assert steps.latex_result(1.4) == latex_number(1.4)
+    assert latex_result(-4.0) == latex_number(-4.0)[1:-1]
+    assert latex_result(1.4) == latex_number(1.4)
 
 
 def test_unit_names_print_as_the_article_writes_them():
     trace = deep_trace()
-    for c in steps.computations(trace, "deltas"):
+    for c in computations(trace, "deltas"):
         assert c.formula.startswith(rf"\delta_{{{unit_latex(c.name)}}} = ")
 
 
 # ----- bad input ---------------------------------------------------------------------------------
 def test_bad_phase_names_the_valid_ones():
     with pytest.raises(BpkitError, match="forward, deltas, update"):
-        steps.computations(article_trace("article"), "backward")
+        computations(article_trace("article"), "backward")
 
 
 @pytest.mark.parametrize("sample", [1, -1, 1.0, True, "0"])
 def test_bad_sample(sample):
     with pytest.raises(BpkitError, match="from 0 to 0"):
-        steps.computations(article_trace("article"), "forward", sample)
+        computations(article_trace("article"), "forward", sample)
 
 
 def test_bad_name_and_kind():
     trace = article_trace("article")
     with pytest.raises(BpkitError, match="names are D0, Z1, Z2, Z3"):
-        steps.explain(trace, "deltas", "X1")
+        explain(trace, "deltas", "X1")
     with pytest.raises(BpkitError, match="unknown kind"):
-        steps.explain(trace, "forward", "Z1", kind="sum")
+        explain(trace, "forward", "Z1", kind="sum")
     with pytest.raises(BpkitError, match="kinds are activation, weighted sum"):
-        steps.explain(trace, "forward", "Z1", kind="delta")
+        explain(trace, "forward", "Z1", kind="delta")
     with pytest.raises(BpkitError, match="no computations"):
-        steps.aligned([])
+        aligned([])
 
 
 TRACE_EXPECTED = ("trace must be a StepTrace, the result of net.step(...) or "
@@ -358,69 +359,69 @@ TRACE_EXPECTED = ("trace must be a StepTrace, the result of net.step(...) or "
 @pytest.mark.parametrize("trace", [None, "trace", 1.5, [], {}, Network([2, 3, 1])])
 def test_computations_and_explain_say_what_a_trace_is(trace):
     with pytest.raises(BpkitError, match=re.escape(TRACE_EXPECTED)):
-        steps.computations(trace, "forward")
+        computations(trace, "forward")
     with pytest.raises(BpkitError, match=re.escape(TRACE_EXPECTED)):
-        steps.explain(trace, "deltas", "Z1")
+        explain(trace, "deltas", "Z1")
 
 
 @pytest.mark.parametrize("name", [None, 1, ["Z1"], {}, np.array([1.0])])
 def test_explain_names_what_a_name_is(name):
     with pytest.raises(BpkitError, match=re.escape(
             "name must be a unit such as 'Z1' or a link such as 'w(X0->Z1)'")):
-        steps.explain(article_trace("squared"), "deltas", name)
+        explain(article_trace("squared"), "deltas", name)
 
 
 def test_explain_lists_the_names_of_the_phase():
     with pytest.raises(BpkitError, match=re.escape(
             "no computation for 'w(X0->D0)' in the update phase: names are w(X0->Z1)")):
-        steps.explain(article_trace("squared"), "update", "X0->D0")
+        explain(article_trace("squared"), "update", "X0->D0")
 
 
 def test_explain_takes_a_link_in_either_spelling():
     trace = article_trace("squared")
-    assert (steps.explain(trace, "update", "X0->Z1", kind="gradient")
-            == steps.explain(trace, "update", "w(X0->Z1)", kind="gradient"))
+    assert (explain(trace, "update", "X0->Z1", kind="gradient")
+            == explain(trace, "update", "w(X0->Z1)", kind="gradient"))
 
 
 @pytest.mark.parametrize("kind", [[], ["delta"], {}, 1, np.array([1.0])])
 def test_explain_refuses_a_kind_that_is_not_a_name(kind):
     with pytest.raises(BpkitError, match=r"unknown kind .*expected one of weighted sum, "
                                          r"activation, delta, gradient, update, or None"):
-        steps.explain(article_trace("squared"), "deltas", "Z1", kind=kind)
+        explain(article_trace("squared"), "deltas", "Z1", kind=kind)
 
 
 @pytest.mark.parametrize(("given", "fragment"), [
-    (None, "steps must be a non-empty list of computations, such as "
-           "steps.computations(trace, 'forward'); got None"),
-    ("forward", "steps must be a non-empty list of computations"),
-    (3, "steps must be a non-empty list of computations"),
-    ({}, "steps must be a non-empty list of computations"),
-    ([1], "steps[0] must be a Computation (from steps.computations or steps.explain); got int"),
-    ([[None]], "steps[0] must be a Computation"),
+    (None, "lines must be a non-empty list of computations, such as "
+           "computations(trace, 'forward'); got None"),
+    ("forward", "lines must be a non-empty list of computations"),
+    (3, "lines must be a non-empty list of computations"),
+    ({}, "lines must be a non-empty list of computations"),
+    ([1], "lines[0] must be a Computation (from computations or explain); got int"),
+    ([[None]], "lines[0] must be a Computation"),
 ])
 def test_aligned_says_what_it_typesets(given, fragment):
     with pytest.raises(BpkitError, match=re.escape(fragment)):
-        steps.aligned(given)
+        aligned(given)
 
 
 def test_aligned_takes_any_iterable_of_computations():
-    found = steps.computations(article_trace("squared"), "forward")
-    assert steps.aligned(c for c in found) == steps.aligned(found)
-    assert steps.aligned(tuple(found), False) == steps.aligned(found, formulas=False)
+    found = computations(article_trace("squared"), "forward")
+    assert aligned(c for c in found) == aligned(found)
+    assert aligned(tuple(found), False) == aligned(found, formulas=False)
 
 
 @pytest.mark.parametrize("formulas", [None, 1, 0, "no", []])
 def test_aligned_formulas_is_true_or_false(formulas):
-    found = steps.computations(article_trace("squared"), "forward")
+    found = computations(article_trace("squared"), "forward")
     with pytest.raises(BpkitError, match=re.escape(
             "formulas must be True (each formula, then its numbers) or False (the numbers only)")):
-        steps.aligned(found, formulas)
+        aligned(found, formulas)
 
 
 @pytest.mark.parametrize("value", [None, "4", math.nan, math.inf, 10**400, 1j, True])
 def test_latex_result_takes_one_finite_number(value):
     with pytest.raises(BpkitError, match="the value to write must be a finite number"):
-        steps.latex_result(value)
+        latex_result(value)
 
 
 # ----- the deltas path by path (delta_paths) ------------------------------------------------------
@@ -444,7 +445,7 @@ PATH_TRACES = [mazur_trace, linear_trace, tanh_sigmoid_trace, deep_trace, relu_t
 
 def test_mazur_deltas_path_by_path_in_teaching_order():
     trace = mazur_trace()
-    found = steps.delta_paths(trace)
+    found = delta_paths(trace)
     assert [(c.kind, c.name) for c in found] == [
         ("delta", "D0"), ("delta", "D1"),
         ("path term", "w(Z1->D0)"), ("path term", "w(Z1->D1)"), ("delta", "Z1"),
@@ -462,7 +463,7 @@ def test_mazur_deltas_path_by_path_in_teaching_order():
 def test_each_hidden_delta_is_f_prime_times_the_sum_of_its_path_terms(make):
     trace = make()
     for sample in range(trace.n_samples):
-        found = steps.delta_paths(trace, sample)
+        found = delta_paths(trace, sample)
         terms = {}
         for c in found:
             if c.kind == "path term":
@@ -480,7 +481,7 @@ def test_each_hidden_delta_is_f_prime_times_the_sum_of_its_path_terms(make):
                     assert c.value == pytest.approx(slope * sum(terms[c.name]), rel=1e-12,
                                                     abs=1e-15)
         # the same deltas as the phase computes them, in the same order
-        plain = steps.computations(trace, "deltas", sample)
+        plain = computations(trace, "deltas", sample)
         assert [(c.name, c.value) for c in found if c.kind == "delta"] == [
             (c.name, c.value) for c in plain]
 
@@ -488,7 +489,7 @@ def test_each_hidden_delta_is_f_prime_times_the_sum_of_its_path_terms(make):
 @pytest.mark.parametrize("make", PATH_TRACES)
 def test_every_worked_path_line_computes_its_result(make):
     trace = make()
-    for c in steps.delta_paths(trace, trace.n_samples - 1):
+    for c in delta_paths(trace, trace.n_samples - 1):
         assert c.substituted.endswith(" " + result(c.value)) or c.substituted.endswith(
             f"= {result(c.value)}")
         worked = worked_part(c).replace("^{2}", "**2")  # tanh's z form, 1 - z^2
@@ -497,7 +498,7 @@ def test_every_worked_path_line_computes_its_result(make):
 
 
 def test_f_prime_is_shown_in_a_and_worked_in_z_for_sigmoid_units():
-    found = {c.name: c for c in steps.delta_paths(mazur_trace())}
+    found = {c.name: c for c in delta_paths(mazur_trace())}
     trace = mazur_trace()
     for unit in ("D0", "Z1"):
         name = unit_latex(unit)
@@ -510,7 +511,7 @@ def test_f_prime_is_shown_in_a_and_worked_in_z_for_sigmoid_units():
     assert z1.formula.startswith(
         r"\delta_{Z_{1}} = f'\left(a_{Z_{1}}\right) \cdot \left(w_{Z_{1} \to D_{0}} \cdot "
         r"\delta_{D_{0}} + w_{Z_{1} \to D_{1}} \cdot \delta_{D_{1}}\right)")
-    paths = [c for c in steps.delta_paths(trace) if c.kind == "path term" and "Z1" in c.name]
+    paths = [c for c in delta_paths(trace) if c.kind == "path term" and "Z1" in c.name]
     assert z1.substituted.endswith(
         rf"\left({latex_number(paths[0].value)} + {latex_number(paths[1].value)}\right)"
         f" = {result(z1.value)}")
@@ -523,32 +524,32 @@ def test_f_prime_is_shown_in_a_and_worked_in_z_for_sigmoid_units():
 
 
 def test_without_a_z_form_f_prime_is_worked_in_a_and_identity_reads_one():
-    relu = {c.name: c for c in steps.delta_paths(relu_trace())}
+    relu = {c.name: c for c in delta_paths(relu_trace())}
     assert r"\theta" in relu["Z1"].formula and "z_{Z_{1}}" not in relu["Z1"].formula
-    linear = {c.name: c for c in steps.delta_paths(article_trace("squared"))}
+    linear = {c.name: c for c in delta_paths(article_trace("squared"))}
     assert linear["Z1"].formula.endswith(r"f'\left(a_{Z_{1}}\right) = 1")
     assert linear["Z1"].substituted == (
         rf"\delta_{{Z_{{1}}}} = 1 \cdot {latex_number(4.0)} = {result(4.0)}")
 
 
-@pytest.mark.parametrize("name", sorted(steps.Z_FORMS))
+@pytest.mark.parametrize("name", sorted(Z_FORMS))
 def test_each_z_form_is_sympys_derivative_with_z_put_in(name):
     from bpkit.core.functions import a
     from bpkit.core.symbolic import proved_zero
 
     activation = ACTIVATIONS[name]
     z = sp.Symbol("z", real=True)
-    written = steps.Z_FORMS[name].subs(z, activation.formula)
+    written = Z_FORMS[name].subs(z, activation.formula)
     assert proved_zero(written - activation.derivative)
-    assert a not in steps.Z_FORMS[name].free_symbols
+    assert a not in Z_FORMS[name].free_symbols
 
 
 def test_delta_paths_refuses_what_has_no_deltas():
     from bpkit import forward_trace
 
     with pytest.raises(BpkitError, match="forward pass alone"):
-        steps.delta_paths(forward_trace(article_network(), XOR_X[:1], XOR_Y[:1]))
+        delta_paths(forward_trace(article_network(), XOR_X[:1], XOR_Y[:1]))
     with pytest.raises(BpkitError, match="sample must be a whole number from 0 to 0"):
-        steps.delta_paths(mazur_trace(), 1)
+        delta_paths(mazur_trace(), 1)
     with pytest.raises(BpkitError, match="trace must be a StepTrace"):
-        steps.delta_paths(article_network())
+        delta_paths(article_network())

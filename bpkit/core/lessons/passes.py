@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from bpkit.core import validate
-from bpkit.core.depth import depth_data
 from bpkit.core.errors import BpkitError
 from bpkit.core.gradcheck import finite_difference_gradients
+from bpkit.core.lessons.depth import depth_data
 from bpkit.core.network import Network, Pass, checked_network
 from bpkit.core.table import Table
 
