@@ -1,2 +1,1 @@
-"""Everything a learner answers or writes: questions, the checkers of their code, one catalogue
-of mistakes, and one verdict type."""
+"""Everything a learner answers or writes, one catalogue of mistakes and one verdict type."""
