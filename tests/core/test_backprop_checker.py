@@ -145,14 +145,14 @@ WRONG = {
 
 def test_the_right_backprop_passes_on_every_case():
     verdict = check_backprop(backprop)
-    assert verdict.passed and verdict.mistake == "right"
+    assert verdict.correct and verdict.mistake is None
     assert str(verdict).startswith("Right") and str(len(CASES)) in str(verdict)
 
 
 @pytest.mark.parametrize("mistake", sorted(WRONG))
 def test_each_wrong_backprop_is_named_for_its_mistake(mistake):
     verdict = check_backprop(WRONG[mistake])
-    assert not verdict.passed
+    assert not verdict.correct
     assert verdict.mistake == mistake, verdict.message
     assert mistake in MISTAKES
 
@@ -160,7 +160,7 @@ def test_each_wrong_backprop_is_named_for_its_mistake(mistake):
 @pytest.mark.parametrize("stub", [not_written, returns_nothing])
 def test_a_stub_is_not_written_yet_not_an_error(stub):
     verdict = check_backprop(stub)
-    assert verdict.mistake == NOT_WRITTEN and not verdict.passed
+    assert verdict.mistake == NOT_WRITTEN and not verdict.correct
     assert str(verdict).startswith("not written yet")
 
 

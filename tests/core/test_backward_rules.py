@@ -34,7 +34,7 @@ NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "10_graph.ipynb"
 ])
 def test_the_right_rule_is_right(operation, rule):
     feedback = check_backward(operation, rule)
-    assert feedback.correct and feedback.status == "correct" and feedback.mistake is None
+    assert feedback.correct and feedback.mistake is None
     assert "is right" in repr(feedback) and str(feedback) == feedback.message
 
 
@@ -100,7 +100,7 @@ TANH_WRONG = [
 ])
 def test_each_wrong_rule_is_named(operation, mistake, rule, says):
     feedback = check_backward(operation, rule)
-    assert feedback.status == "wrong" and not feedback.correct
+    assert not feedback.correct
     assert feedback.mistake == mistake
     assert says in feedback.message
 
@@ -144,7 +144,7 @@ def stub_raises_later(a, z, grad):
 ])
 def test_a_stub_is_not_written_yet_not_an_error(operation, stub, says):
     feedback = check_backward(operation, stub)
-    assert feedback.status == "not written" and feedback.mistake is None
+    assert not feedback.correct and feedback.mistake == "not written"
     assert feedback.message.startswith(says)
     assert "then run this check again" in feedback.message
 
@@ -173,20 +173,20 @@ def test_an_exception_in_the_learners_code_is_reported_with_its_line(operation, 
     feedback = check_backward(operation, rule)
     lines, first = inspect.getsourcelines(rule)
     number = first + next(i for i, text in enumerate(lines) if line_text in text)
-    assert feedback.status == "error" and feedback.mistake == kind
+    assert feedback.mistake == "error" and kind in feedback.message
     assert feedback.message.startswith(f"{rule.__name__} raised {kind}: ")
     assert f"(line {number}: {line_text})" in feedback.message
 
 
 def test_a_rule_with_the_wrong_arguments_is_reported_not_raised():
     feedback = check_backward("multiply", lambda a, grad: (grad, a))
-    assert feedback.status == "error" and feedback.mistake == "TypeError"
+    assert feedback.mistake == "error" and "TypeError" in feedback.message
     assert "it must take three arguments" in feedback.message
 
 
 def test_none_on_some_numbers_only_is_wrong_not_unwritten():
     feedback = check_backward("multiply", none_sometimes)
-    assert feedback.status == "wrong" and feedback.mistake == "not_numbers"
+    assert not feedback.correct and feedback.mistake == "not_numbers"
     assert "returned NoneType None" in feedback.message
 
 

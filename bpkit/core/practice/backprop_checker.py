@@ -25,6 +25,7 @@ from bpkit.core.fmt import number
 from bpkit.core.lessons.matrix_form import common_factor, matrix_pass, shape_text
 from bpkit.core.network import Network, with_bias
 from bpkit.core.practice.learner_code import learner_line
+from bpkit.core.practice.verdict import Verdict, right, wrong
 
 RTOL, ATOL = 1e-6, 1e-9
 """How close a learner's gradient must be to Network.backprop's to count as the same."""
@@ -100,21 +101,8 @@ MISTAKES: dict[str, str] = {
 """Every verdict ``check_backprop`` gives, by its key, with what it means."""
 
 
-@dataclass(frozen=True)
-class BackpropCheck:
-    """The verdict on a learner's backprop: right or not, the mistake's key, and a message."""
-
-    passed: bool
-    mistake: str
-    """A key of ``MISTAKES``: 'right', 'not written', 'transposed gradient', 'sum', ..."""
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def _verdict(mistake: str, message: str) -> BackpropCheck:
-    return BackpropCheck(mistake == "right", mistake, message)
+def _verdict(mistake: str, message: str) -> Verdict:
+    return right(message) if mistake == "right" else wrong(message, mistake)
 
 
 def _layer(k: int) -> str:
@@ -122,7 +110,7 @@ def _layer(k: int) -> str:
     return f"layer {k}'s gradient (grads[{k - 1}], for W{k})"
 
 
-def _error(backprop: Callable[..., object], err: Exception, case: Case) -> BackpropCheck:
+def _error(backprop: Callable[..., object], err: Exception, case: Case) -> Verdict:
     """An exception in the learner's code, with its line and a hint for a shape mismatch."""
     if isinstance(err, NotImplementedError):
         return _verdict(NOT_WRITTEN, "not written yet: backprop still raises "
@@ -145,7 +133,7 @@ def _error(backprop: Callable[..., object], err: Exception, case: Case) -> Backp
 
 
 def _arrays(got: object, right: list[np.ndarray],
-            case: Case) -> list[np.ndarray] | BackpropCheck:
+            case: Case) -> list[np.ndarray] | Verdict:
     """The learner's result as float arrays shaped like ``right``, or a verdict on what is off."""
     count = len(right)
     shapes = ", ".join(shape_text(r.shape) for r in right)
@@ -248,7 +236,7 @@ VARIANTS = {
 
 
 def _named(got: list[np.ndarray], net: Network, z0: np.ndarray, Y: np.ndarray,
-           case: Case) -> BackpropCheck | None:
+           case: Case) -> Verdict | None:
     """A verdict if the learner's gradients are a known mistake (possibly times a factor)."""
     right = net.backprop(z0, Y).gradients
     c = _scale(got, right)
@@ -279,7 +267,7 @@ def _named(got: list[np.ndarray], net: Network, z0: np.ndarray, Y: np.ndarray,
 
 
 def _located(got: list[np.ndarray], right: list[np.ndarray], net: Network,
-             case: Case) -> BackpropCheck:
+             case: Case) -> Verdict:
     """The last layer (from the output) whose gradient is wrong, and where to look."""
     layers = len(right)
     k = max(i for i in range(1, layers + 1)
@@ -303,7 +291,7 @@ def _located(got: list[np.ndarray], right: list[np.ndarray], net: Network,
     return _verdict("wrong values", f"On {case}, {_layer(k)} is wrong {where}: {look}.")
 
 
-def _run(backprop: Callable[..., object], case: Case) -> BackpropCheck | None:
+def _run(backprop: Callable[..., object], case: Case) -> Verdict | None:
     """The verdict on one case, or None if the learner's backprop is right on it."""
     net = case.net()
     z0, Y = case.batch()
@@ -323,14 +311,14 @@ def _run(backprop: Callable[..., object], case: Case) -> BackpropCheck | None:
         return _verdict("changed inputs", f"On {case}, your backprop changed z0 or Y in place "
                         "(for example with -= or *=): compute new arrays instead.")
     arrays = _arrays(got, right, case)
-    if isinstance(arrays, BackpropCheck):
+    if isinstance(arrays, Verdict):
         return arrays
     if _close(arrays, right):
         return None
     return _named(arrays, net, z0, Y, case) or _located(arrays, right, net, case)
 
 
-def check_backprop(backprop: Callable[..., object]) -> BackpropCheck:
+def check_backprop(backprop: Callable[..., object]) -> Verdict:
     """Run a learner's ``backprop(net, z0, Y)`` on every case and name what is wrong, if anything.
 
     ``backprop`` must return dJ/dW for each layer, a list shaped like ``net.weights``, for the
@@ -357,4 +345,4 @@ def check_backprop(backprop: Callable[..., object]) -> BackpropCheck:
     return chosen
 
 
-__all__ = ["CASES", "MISTAKES", "BackpropCheck", "Case", "check_backprop"]
+__all__ = ["CASES", "MISTAKES", "Case", "check_backprop"]

@@ -20,6 +20,7 @@ from bpkit.core.autograd import Value
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
 from bpkit.core.practice.learner_code import learner_line
+from bpkit.core.practice.verdict import Verdict, right, wrong
 
 TOLERANCE = 1e-9
 """Relative tolerance when comparing a learner's gradient with the engine's."""
@@ -143,37 +144,14 @@ OPERATIONS = {"multiply": MULTIPLY, "tanh": TANH}
 """The operations whose backward rule a learner writes, by the name ``check_backward`` takes."""
 
 
-# ----- the verdict --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Feedback:
-    """What the checker says about a learner's rule; a notebook cell shows the message."""
-
-    status: str
-    """'correct', 'not written', 'wrong' or 'error'."""
-    mistake: str | None
-    """The recognised mistake ('swapped', 'b_wrong', 'ValueError', ...), or None."""
-    message: str
-
-    @property
-    def correct(self) -> bool:
-        """True if the rule gives the engine's gradients on every set of numbers tried."""
-        return self.status == "correct"
-
-    def __repr__(self) -> str:
-        return self.message
-
-    __str__ = __repr__
-
-
 class _LearnerError(Exception):
     """An exception the learner's code raised, with the line it came from."""
 
     def __init__(self, err: Exception, where: str) -> None:
         super().__init__(f"{type(err).__name__}: {err}{where}")
-        self.kind = type(err).__name__
 
 
-def check_backward(operation: str, rule: object) -> Feedback:
+def check_backward(operation: str, rule: object) -> Verdict:
     """Check a learner's backward rule for ``operation`` ('multiply' or 'tanh').
 
     ``rule`` is called with numbers, as rule(a, b, grad) for multiply and rule(a, z, grad)
@@ -192,16 +170,15 @@ def check_backward(operation: str, rule: object) -> Feedback:
     except NotImplementedError:
         return _not_written(op, name, "raises NotImplementedError")
     except _LearnerError as err:
-        return Feedback("error", err.kind, f"{name} raised {err}. Fix it and run the check "
-                                           "again.")
+        return wrong(f"{name} raised {err}. Fix it and run the check again.", "error")
     if all(result is None for result in got):
         return _not_written(op, name, "returns None")
     return _judged(op, name, got)
 
 
-def _not_written(op: Operation, name: str, what: str) -> Feedback:
-    return Feedback("not written", None, f"{name} is not written yet (it {what}). Write its "
-                    f"body to return {op.returns}, then run this check again.")
+def _not_written(op: Operation, name: str, what: str) -> Verdict:
+    return wrong(f"{name} is not written yet (it {what}). Write its body to return "
+                 f"{op.returns}, then run this check again.", "not written")
 
 
 def _call(rule: Callable[..., object], point: Sequence[float]) -> object:
@@ -255,25 +232,25 @@ def _matches(values: Sequence[Numbers], rule: Callable[..., Numbers],
     return all(all(map(_close, got, rule(*point))) for got, point in zip(values, points))
 
 
-def _judged(op: Operation, name: str, got: list[object]) -> Feedback:
+def _judged(op: Operation, name: str, got: list[object]) -> Verdict:
     """The verdict on results that came back: right, a known mistake, or which part is wrong."""
     values = [_numbers(result, len(op.outputs)) for result in got]
     for point, value in zip(op.points, values):
         if isinstance(value, str):
             shown = ", ".join(f"{n} = {number(x)}" for n, x in zip(op.arguments, point))
-            return Feedback("wrong", "not_numbers", f"{name}({shown}) returned {value}: it "
-                            f"must return {op.returns}.")
+            return wrong(f"{name}({shown}) returned {value}: it must return {op.returns}.",
+                         "not_numbers")
     numbers_got: list[Numbers] = values  # type: ignore[assignment]  # all tuples by now
     if _matches(numbers_got, op.expected, op.points):
-        return Feedback("correct", None, f"{name} is right: on {len(op.points)} sets of numbers "
-                        "it gives the gradients the autograd engine gives.")
+        return right(f"{name} is right: on {len(op.points)} sets of numbers it gives the "
+                     "gradients the autograd engine gives.")
     for mistake in op.mistakes:
         if _matches(numbers_got, mistake.rule, op.points):
-            return Feedback("wrong", mistake.name, f"Not yet: {mistake.message}.")
+            return wrong(f"Not yet: {mistake.message}.", mistake.name)
     return _which_part(op, name, numbers_got)
 
 
-def _which_part(op: Operation, name: str, got: list[Numbers]) -> Feedback:
+def _which_part(op: Operation, name: str, got: list[Numbers]) -> Verdict:
     """A wrong result no mistake explains: which gradient is right, and what the wrong one is."""
     point = op.points[0]
     expected = op.expected(*point)
@@ -284,20 +261,20 @@ def _which_part(op: Operation, name: str, got: list[Numbers]) -> Feedback:
         good, bad = (0, 1) if right[0] else (1, 0)
         verdict = (f"the gradient reaching {op.outputs[good]} is right but "
                    f"{op.outputs[bad]}'s is not")
-        mistake, wrong = f"{op.outputs[bad]}_wrong", [bad]
+        mistake, wrong_ones = f"{op.outputs[bad]}_wrong", [bad]
     else:
         verdict = ("neither gradient is right" if len(op.outputs) == 2
                    else "the gradient reaching a is not right")
-        mistake, wrong = "wrong", list(range(len(op.outputs)))
+        mistake, wrong_ones = "wrong", list(range(len(op.outputs)))
     parts = []
-    for i in wrong:
+    for i in wrong_ones:
         pattern = next((label for label, part in op.parts.items()
                         if all(_close(g[i], part(*p)) for g, p in zip(got, op.points))), None)
         seems = f", which is {pattern}" if pattern else ""
         parts.append(f"{op.outputs[i]}'s should be {number(expected[i])}, {name} gave "
                      f"{number(got[0][i])}{seems}")
     lines = [f"Not yet: {verdict}.", f"With {shown}: {'; '.join(parts)}."]
-    return Feedback("wrong", mistake, " ".join(lines))
+    return wrong(" ".join(lines), mistake)
 
 
-__all__ = ["OPERATIONS", "Feedback", "check_backward"]
+__all__ = ["OPERATIONS", "check_backward"]
