@@ -26,14 +26,7 @@ from bpkit.core.lessons.depth import (
 )
 from bpkit.core.lessons.forward import forward_trace
 from bpkit.core.lessons.linear import linear_plane
-from bpkit.core.lessons.matrix_form import (
-    BACKPROP_EQUATIONS,
-    BUGS,
-    classic_bugs,
-    f_prime,
-    pass_shapes,
-    shape_trick,
-)
+from bpkit.core.lessons.matrix_form import BACKPROP_EQUATIONS, f_prime, pass_shapes, shape_trick
 from bpkit.core.lessons.mazur import (
     MAZUR_ALPHA,
     MAZUR_START,
@@ -46,7 +39,6 @@ from bpkit.core.lessons.mazur import (
     mazur_update,
 )
 from bpkit.core.lessons.netgraph import engine_gradients, find_node, network_loss
-from bpkit.core.lessons.orders import update_output_layer_first
 from bpkit.core.lessons.passes import count_passes, time_gradients, timing_table
 from bpkit.core.lessons.playground import PRESETS, PlaygroundSettings, TrainingRun, unit_maps
 from bpkit.core.lessons.sweep import node_name, reverse_sweep
@@ -54,6 +46,7 @@ from bpkit.core.naming import PHASES
 from bpkit.core.network import History, Network, train_at_rates, with_bias
 from bpkit.core.practice.backprop_checker import check_backprop
 from bpkit.core.practice.backward_rules import check_backward
+from bpkit.core.practice.classic_bugs import BUGS, classic_bugs
 from bpkit.core.practice.exercises import (
     ANSWER_TOLERANCE,
     MISCONCEPTIONS,
@@ -71,6 +64,7 @@ from bpkit.core.practice.exercises import (
     random_question,
     random_setting,
 )
+from bpkit.core.practice.mistakes import update_output_layer_first
 from bpkit.core.symbolic import SymbolicNetwork, derive
 from bpkit.core.table import Table
 from bpkit.core.trace import Link, StepTrace, Unit

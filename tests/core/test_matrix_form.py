@@ -6,31 +6,15 @@ import numpy as np
 import pytest
 
 from bpkit import (
-    ALPHA,
-    BUGS,
-    MAZUR_X,
-    MAZUR_Y,
-    XOR_X,
-    XOR_Y,
     BpkitError,
     Network,
     article_network,
-    classic_bugs,
     f_prime,
-    finite_difference_gradients,
-    mazur_network,
     pass_shapes,
     shape_trick,
-    update_output_layer_first,
     with_bias,
 )
-from bpkit.core.lessons.matrix_form import (
-    bug_gradients,
-    common_factor,
-    elementwise,
-    matrix_pass,
-    product,
-)
+from bpkit.core.lessons.matrix_form import elementwise, product
 
 
 def wide():
@@ -121,105 +105,12 @@ def test_f_prime_is_each_layers_derivative_in_its_z_form(make):
         np.testing.assert_allclose(slope, z_form[name](out), atol=1e-12)
 
 
-@pytest.mark.parametrize("make", NETS)
-def test_the_matrix_pass_without_a_bug_is_network_backprop(make):
-    net = make()
-    X, Y = batch(net, 6)
-    z0 = with_bias(X)
-    for mine, theirs in zip(matrix_pass(net, z0, Y, None), net.backprop(z0, Y).gradients):
-        np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-15)
-
-
-# ----- the bugs -----------------------------------------------------------------------------------
-def test_the_sum_the_half_and_the_sign_scale_every_gradient():
-    net = wide()
-    X, Y = batch(net, 7)
-    right = net.gradients(X, Y)
-    for bug, factor in (("sum", 7), ("no half", 2), ("article sign", -1)):
-        buggy = bug_gradients(net, X, Y, bug)
-        assert common_factor(buggy, right) == pytest.approx(factor)
-
-
-def test_the_article_sign_is_what_the_articles_loss_computes():
-    ours = bug_gradients(article_network("squared"), XOR_X, XOR_Y, "article sign")
-    for mine, article in zip(ours, article_network("article").gradients(XOR_X, XOR_Y)):
-        np.testing.assert_allclose(mine, article)
-
-
-def test_updated_weights_are_the_wrong_update_order_of_05():
-    net = wide()
-    X, Y = batch(net, 7)
-    wrong_order = update_output_layer_first(net, X, Y, ALPHA).gradients
-    for mine, theirs in zip(bug_gradients(net, X, Y, "updated weights"), wrong_order):
-        np.testing.assert_allclose(mine, theirs, rtol=1e-12)
-    assert not np.allclose(wrong_order[0], net.gradients(X, Y)[0])
-
-
-def test_no_f_prime_at_an_identity_output_changes_nothing_but_elsewhere_it_does():
-    net = article_network("squared", activation="tanh")
-    right = net.gradients(XOR_X, XOR_Y)
-    same = bug_gradients(net, XOR_X, XOR_Y, "no f' output")
-    assert all(np.allclose(a, b) for a, b in zip(same, right))
-    hidden = bug_gradients(net, XOR_X, XOR_Y, "no f' hidden")
-    assert np.allclose(hidden[1], right[1]) and not np.allclose(hidden[0], right[0])
-
-
-def test_a_transposed_w_runs_only_where_the_layers_have_equal_sizes():
-    with pytest.raises(BpkitError, match=re.escape(
-            "δ2 (7, 2) times W2[:, 1:]ᵀ (5, 2) does not fit: δ2 has 2 columns but "
-            "W2[:, 1:]ᵀ has 5 rows")):
-        bug_gradients(wide(), *batch(wide(), 7), "transposed W")
-    mazur = mazur_network()
-    buggy = bug_gradients(mazur, MAZUR_X, MAZUR_Y, "transposed W")
-    right = mazur.gradients(MAZUR_X, MAZUR_Y)
-    assert [g.shape for g in buggy] == [g.shape for g in right]
-    assert np.allclose(buggy[1], right[1]) and not np.allclose(buggy[0], right[0])
-
-
-def test_keeping_the_bias_column_is_refused_by_the_element_wise_product():
-    with pytest.raises(BpkitError, match=re.escape(
-            "δ2 W2 (7, 6) ⊙ f′(a1) (7, 5) does not fit")):
-        bug_gradients(wide(), *batch(wide(), 7), "bias not dropped")
-
-
-def test_the_classic_bugs_table_sets_each_bug_beside_finite_differences():
-    net = wide()
-    X, Y = batch(net, 7)
-    table = classic_bugs(net, X, Y)
-    assert column(table, "bug") == list(BUGS)
-    rows = {row[0]: row for row in table.rows}
-    fd = np.concatenate([g.ravel() for g in finite_difference_gradients(net, X, Y)])
-    buggy = np.concatenate([g.ravel() for g in bug_gradients(net, X, Y, "sum")])
-    gap = np.abs(fd - buggy).max()
-    assert rows["sum"][1].startswith(f"largest gap {float(f'{gap:.4g}'):g} at w(")
-    assert rows["sum"][2] == pytest.approx(7) and rows["no half"][2] == pytest.approx(2)
-    assert rows["article sign"][2] == pytest.approx(-1) and rows["no f' hidden"][2] is None
-    for refused in ("transposed W", "bias not dropped", "transposed gradient"):
-        assert rows[refused][1].startswith("refused by the shapes:")
-    assert "(4, 5), (6, 2), but W has (5, 4), (2, 6)" in rows["transposed gradient"][1]
-
-
-def test_on_mazurs_square_net_the_gradient_check_catches_the_transposed_w():
-    row = classic_bugs(mazur_network(), MAZUR_X, MAZUR_Y, ["transposed W"]).rows[0]
-    assert row[1].startswith("largest gap ") and row[2] is None
-
-
 # ----- refused input ------------------------------------------------------------------------------
 def test_the_dimension_check_names_both_shapes():
     with pytest.raises(BpkitError, match=re.escape("A (2, 3) times B (2, 3) does not fit")):
         product("A", np.ones((2, 3)), "B", np.ones((2, 3)))
     with pytest.raises(BpkitError, match=re.escape("A (2, 3) ⊙ B (3, 2) does not fit")):
         elementwise("A", np.ones((2, 3)), "B", np.ones((3, 2)))
-
-
-def test_bugs_are_for_the_squared_loss_and_by_name():
-    logistic = Network([2, 2, 1], output_activation="sigmoid", loss="logistic")
-    with pytest.raises(BpkitError, match="written for the squared loss"):
-        classic_bugs(logistic, XOR_X, XOR_Y)
-    with pytest.raises(BpkitError, match="unknown bug 'typo': expected one of 'sum'"):
-        classic_bugs(wide(), *batch(wide(), 3), ["typo"])
-    with pytest.raises(BpkitError, match="bugs must be a list of bug names"):
-        classic_bugs(wide(), *batch(wide(), 3), "sum")
 
 
 @pytest.mark.parametrize(("a", "fragment"), [

@@ -8,8 +8,8 @@ bpkit keeps a batch as a matrix with one sample per row, so for layers l = 1..L 
 3. gradient:      ∂J/∂W_l = δ_lᵀ z_(l−1) / n
 4. bias:          ∂J/∂b_l = column 0 of ∂J/∂W_l, the batch mean of δ_l
 
-``bug_gradients`` computes the same pass with one classic mistake in it, and ``classic_bugs``
-sets each beside finite differences, so a learner sees the gradient check catch it.
+Notebook 11. The same pass with one classic mistake in it is a replay of practice's catalogue
+(``bpkit.core.practice.classic_bugs``).
 """
 
 from __future__ import annotations
@@ -19,25 +19,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from bpkit.core import functions, validate
-from bpkit.core.article import ALPHA
 from bpkit.core.errors import BpkitError
-from bpkit.core.fmt import number
-from bpkit.core.gradcheck import GradientCheck, finite_difference_gradients
 from bpkit.core.network import Network, checked_network, with_bias
 from bpkit.core.table import Table
-
-BUGS: dict[str, str] = {
-    "sum": "summed over the batch instead of the mean: no / n",
-    "no half": "the derivative of (h − y)² without its ½: 2 (h − y) as dJ/dh",
-    "transposed W": "W_(l+1)[:, 1:]ᵀ where the hidden delta needs W_(l+1)[:, 1:]",
-    "article sign": "the article's output delta y − h: every gradient flipped",
-    "no f' output": "the output delta without f′(a_L)",
-    "no f' hidden": "the hidden deltas without f′(a_l)",
-    "bias not dropped": "δ_(l+1) W_(l+1) with the bias column kept",
-    "transposed gradient": "z_(l−1)ᵀ δ_l instead of δ_lᵀ z_(l−1)",
-    "updated weights": f"hidden deltas from weights already updated (alpha = {ALPHA:g})",
-}
-"""The classic mistakes of a vectorised backprop, by name, each with what it does wrong."""
 
 BACKPROP_EQUATIONS: dict[str, str] = {
     "self.forward(z0, weights)": "forward: a_l = z_(l−1) W_lᵀ, z_l = [1, f(a_l)]",
@@ -205,126 +189,7 @@ def shape_trick(net: Network, n: int, layer: int, quantity: str = "gradient") ->
     return Table.of(["product", "shapes", "result", "verdict"], rows)
 
 
-def _squared(net: Network) -> Network:
-    checked = checked_network(net)
-    if checked.loss_name != "squared":
-        raise BpkitError(f"the classic bugs are written for the squared loss ½ (h − y)², whose "
-                         f"dJ/dh is h − y; this net uses loss={checked.loss_name!r}: make it with "
-                         "loss='squared'")
-    return checked
-
-
-def _bug_name(bug: object) -> str:
-    if not isinstance(bug, str) or bug not in BUGS:
-        raise BpkitError(f"unknown bug {bug!r:.40}: expected one of "
-                         f"{', '.join(map(repr, BUGS))}")
-    return bug
-
-
-def matrix_pass(net: Network, z0: np.ndarray, targets: np.ndarray, bug: str | None,
-          lr: float = ALPHA) -> list[np.ndarray]:
-    """The matrix-form backprop of a squared-loss net, with one named bug in it (or none).
-
-    Every product goes through ``product`` and ``elementwise``, so a bug whose shapes do not
-    fit is refused with the dimension check's message.
-    """
-    weights = net.weights
-    a, z = net.forward(z0, weights)
-    slopes = f_prime(net, a)
-    n, layers = len(z0), len(weights)
-    dh = {"no half": 2.0, "article sign": -1.0}.get(bug or "", 1.0) * (z[layers] - targets)
-    delta = dh if bug == "no f' output" else elementwise(
-        "h − y", dh, f"f′(a{layers})", slopes[-1])
-    deltas = [delta]
-    gradients: list[np.ndarray] = []
-    for k in range(layers, 0, -1):
-        if bug == "transposed gradient":
-            gradient = product(f"z{k - 1}ᵀ", z[k - 1].T, f"δ{k}", deltas[0])
-        else:
-            gradient = product(f"δ{k}ᵀ", deltas[0].T, f"z{k - 1}", z[k - 1])
-        gradients.insert(0, gradient if bug == "sum" else gradient / n)
-        if k == 1:
-            break
-        w, name = weights[k - 1][:, 1:], f"W{k}[:, 1:]"
-        if bug == "updated weights":
-            w, name = (weights[k - 1] - lr * gradients[0])[:, 1:], f"the updated W{k}[:, 1:]"
-        elif bug == "bias not dropped":
-            w, name = weights[k - 1], f"W{k}"
-        elif bug == "transposed W":
-            w, name = w.T, f"W{k}[:, 1:]ᵀ"
-        back = product(f"δ{k}", deltas[0], name, w)
-        slope = np.ones_like(slopes[k - 2]) if bug == "no f' hidden" else slopes[k - 2]
-        deltas.insert(0, elementwise(f"δ{k} {name}", back, f"f′(a{k - 1})", slope))
-    return gradients
-
-
-def bug_gradients(net: Network, X: object, Y: object, bug: str) -> list[np.ndarray]:
-    """dJ/dW as a backprop with one classic bug computes it (``BUGS`` names them).
-
-    A bug whose shapes do not fit on this net, such as a transposed W between layers of
-    different sizes, is refused with the dimension check's message.
-    """
-    checked = _squared(net)
-    name = _bug_name(bug)
-    checked.loss(X, Y)  # X and Y checked as for any pass
-    inputs, targets = validate.samples(X, Y, checked.sizes[0], checked.sizes[-1])
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return matrix_pass(checked, with_bias(inputs), targets, name)
-
-
-def common_factor(buggy: Sequence[np.ndarray],
-                  right: Sequence[np.ndarray]) -> float | None:
-    """The factor c if every buggy gradient is c times the right one (c ≠ 1), else None."""
-    flat_bug = np.concatenate([np.ravel(g) for g in buggy])
-    flat_right = np.concatenate([np.ravel(g) for g in right])
-    size = float(flat_right @ flat_right)
-    if size == 0.0:
-        return None
-    c = float(flat_bug @ flat_right) / size
-    if np.allclose(flat_bug, c * flat_right, rtol=1e-7, atol=1e-10) and abs(c - 1) > 1e-7:
-        return c
-    return None
-
-
-def classic_bugs(net: Network, X: object, Y: object,
-                 bugs: Sequence[str] | None = None) -> Table:
-    """Each classic bug on this net and batch beside finite differences: how far off it is.
-
-    One row per bug: the largest |finite difference − buggy backprop| and its link, the factor
-    when every buggy gradient is one multiple of the right one, or the dimension check's
-    message when the bug's shapes do not fit. ``bugs`` default to every name in ``BUGS``.
-    """
-    checked = _squared(net)
-    names = list(BUGS) if bugs is None else bugs
-    if isinstance(names, (str, bytes)) or not isinstance(names, Sequence) or not names:
-        raise BpkitError(f"bugs must be a list of bug names such as ['sum', 'no half'] (or "
-                         f"None for all of them); got {bugs!r:.60}")
-    chosen = [_bug_name(name) for name in names]
-    estimates = finite_difference_gradients(checked, X, Y)
-    right = checked.gradients(X, Y)
-    links = tuple(name for layer in checked.link_names for row in layer for name in row)
-    fd = tuple(float(v) for arr in estimates for v in np.ravel(arr))
-    rows: list[list[object]] = []
-    for name in chosen:
-        try:
-            buggy = bug_gradients(checked, X, Y, name)
-        except BpkitError as err:
-            rows.append([name, f"refused by the shapes: {err}", None])
-            continue
-        if [g.shape for g in buggy] != checked.weight_shapes:
-            got = ", ".join(shape_text(g.shape) for g in buggy)
-            rows.append([name, f"refused by the shapes: the gradients are {got}, but W has "
-                         f"{', '.join(map(shape_text, checked.weight_shapes))}", None])
-            continue
-        check = GradientCheck("finite difference", links,
-                              tuple(float(v) for arr in buggy for v in np.ravel(arr)), fd)
-        caught = (f"largest gap {number(check.largest_gap)} at {check.worst_link}"
-                  if check.largest_gap > 1e-6 else "no gap on this net: the check misses it")
-        rows.append([name, caught, common_factor(buggy, right)])
-    return Table.of(["bug", "gradient check", "buggy / right"], rows)
-
-
 __all__ = [
-    "BACKPROP_EQUATIONS", "BUGS", "QUANTITIES", "bug_gradients", "classic_bugs",
-    "elementwise", "f_prime", "pass_shapes", "product", "shape_trick",
+    "BACKPROP_EQUATIONS", "QUANTITIES", "elementwise", "f_prime", "pass_shapes", "product",
+    "shape_trick",
 ]

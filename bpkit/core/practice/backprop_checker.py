@@ -22,8 +22,10 @@ import numpy as np
 from bpkit.core import validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
-from bpkit.core.lessons.matrix_form import common_factor, matrix_pass, shape_text
+from bpkit.core.lessons.matrix_form import shape_text
 from bpkit.core.network import Network, with_bias
+from bpkit.core.practice import mistakes
+from bpkit.core.practice.classic_bugs import common_factor
 from bpkit.core.practice.learner_code import learner_line
 from bpkit.core.practice.verdict import Verdict, right, wrong
 
@@ -243,13 +245,17 @@ def _named(got: list[np.ndarray], net: Network, z0: np.ndarray, Y: np.ndarray,
     tried: list[tuple[str, str, list[np.ndarray]]] = []
     for bug, text in VARIANTS.items():
         try:
-            tried.append((bug, text, matrix_pass(net, z0, Y, bug)))
+            key = {"no f' output": "forgot_output_derivative",
+                   "no f' hidden": "forgot_hidden_derivative", "transposed W": "transposed_w"}[bug]
+            slip = mistakes.MISTAKES[key].slip
+            tried.append((bug, text, mistakes.replay(net, z0, Y, 0.1, slip).gradients))
         except BpkitError:
             continue
     for lr in RATES:
         tried.append(("updated weights", f"your hidden deltas used weights already updated (by "
                       f"alpha = {lr:g}): every delta comes from the old weights, and the update "
-                      "comes after, in step", matrix_pass(net, z0, Y, "updated weights", lr)))
+                      "comes after, in step", mistakes.replay(
+                          net, z0, Y, lr, mistakes.MISTAKES["updated_weights"].slip).gradients))
     found: list[tuple[str, str]] = []
     if c is not None:
         found = _scale_parts(c, case.n)

@@ -1,0 +1,336 @@
+"""Every mistake bpkit recognises, in one catalogue, and one replay of backprop with a slip.
+
+A question, ``check_backward`` and ``check_backprop`` all name a learner's mistake by a key of
+``MISTAKES`` and say its message. A mistake made inside backprop (the article's sign, a
+forgotten f'(a), the sum over a batch, hidden deltas from updated weights, ...) carries a
+``Slip``, and ``replay`` runs a step of backprop with that slip in it. ``replay`` is the only
+wrong-way backward loop in bpkit: the questions' wrong answers, the update order of notebook 05
+(``update_output_layer_first``) and the classic bugs of notebook 11 all come from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bpkit.core import functions, validate
+from bpkit.core.errors import BpkitError
+from bpkit.core.lessons.matrix_form import elementwise, product
+from bpkit.core.network import checked_network, with_bias
+from bpkit.core.trace import StepTrace
+
+
+@dataclass(frozen=True)
+class Slip:
+    """How a learner's backprop step differs from the right one (every field at its default: none).
+
+    ``layers`` limits the gradient slips (``batch``, ``gradient_sign``) to those layers of
+    weights, counted from 0 as ``net.weights`` is; None means every layer.
+    """
+
+    output_sign: float = 1.0
+    """Times the output delta: -1 takes the other sign convention."""
+    output_scale: float = 1.0
+    """Times the output delta: 2 for a stray factor 2, 0.5 for a missing one."""
+    output_slope: bool = True
+    """False: f'(a) left out of the output delta."""
+    hidden_slope: bool = True
+    """False: f'(a) left out of the hidden deltas."""
+    path: int | None = None
+    """The last hidden layer's deltas from the link to this output only (one path of the sum)."""
+    updated: bool = False
+    """Hidden deltas through the next layer's weights after their update (the update order)."""
+    back_weights: str = "W[:, 1:]"
+    """The weights a delta goes back through: 'W[:, 1:]' (right), 'W[:, 1:].T' (transposed),
+    'W' (the bias column kept) or 'W[:, :-1]' (the last column dropped instead of the bias's)."""
+    batch: str = "mean"
+    """How a gradient comes from the samples: 'mean' (right), 'sum', 'mean twice' (divided by n
+    twice), 'active' (divided by the samples whose z is not 0) or 'first' (the first only)."""
+    gradient_sign: float = 1.0
+    """Times a layer's gradient: -1 flips it in that layer alone."""
+    transposed_gradient: bool = False
+    """z_(l-1)ᵀ δ_l instead of δ_lᵀ z_(l-1)."""
+    alpha: bool = True
+    """False: w - gradient, the learning rate left out."""
+    layers: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One mistake: its key, what it is in a few words, what to tell the learner, its replay."""
+
+    key: str
+    what: str
+    message: str
+    """What the learner probably did, and the idea that fixes it."""
+    slip: Slip | None = None
+    """How ``replay`` makes it, for a mistake inside backprop; None for the others."""
+
+
+def _catalogue(*mistakes: Mistake) -> dict[str, Mistake]:
+    return {mistake.key: mistake for mistake in mistakes}
+
+
+MISTAKES: dict[str, Mistake] = _catalogue(
+    # ----- the output delta ----------------------------------------------------------------------
+    Mistake("article_sign", "the article's sign, δ = y − h",
+            "That is what the article's sign gives: δ(D0) = actual − predicted = y − h. The "
+            "derivative of J = ½(h − y)² gives δ(D0) = h − y (predicted − actual); with the "
+            "article's sign every step climbs the error.", Slip(output_sign=-1.0)),
+    Mistake("correct_sign", "the correct sign where the article's is asked for",
+            "That is what the correct sign gives, δ(D0) = h − y. This question follows the "
+            "article's convention, δ(D0) = y − h (actual − predicted), to show where its step "
+            "goes.", Slip(output_sign=-1.0)),
+    Mistake("stray_two", "a stray factor 2: 2 (h − y)",
+            "That has a stray factor 2. The derivative of ½(h − y)² is h − y: the ½ cancels "
+            "the 2 that the square brings down.", Slip(output_scale=2.0)),
+    Mistake("missing_two", "a factor ½ too many: ½ (h − y)",
+            "That is off by a factor 2 (a ½ too many). Differentiating ½(h − y)² brings down a "
+            "2 that cancels the ½, so δ(D0) = h − y, not ½(h − y).", Slip(output_scale=0.5)),
+    Mistake("output_as_delta", "h taken as the output delta",
+            "That is h, the prediction itself. The output delta compares it with the target: "
+            "δ(D0) = (h − y) · f'(a), the error times the slope."),
+    # ----- f'(a) --------------------------------------------------------------------------------
+    Mistake("forgot_derivative", "f'(a) left out of every delta",
+            "That leaves out f'(a). A delta is f'(a) times what comes back to the unit: for "
+            "tanh f'(a) = 1 − z², for sigmoid f'(a) = z(1 − z); only a linear unit has "
+            "f'(a) = 1.", Slip(output_slope=False, hidden_slope=False)),
+    Mistake("forgot_output_derivative", "f'(a) left out of the output delta",
+            "That leaves f'(a) out of the output delta: δ_L = (h − y) ⊙ f'(a_L). Only a linear "
+            "output has f'(a) = 1.", Slip(output_slope=False)),
+    Mistake("forgot_hidden_derivative", "f'(a) left out of the hidden deltas",
+            "That leaves f'(a) out of the hidden deltas: δ_l = (δ_(l+1) W_(l+1)[:, 1:]) ⊙ "
+            "f'(a_l). Only a linear unit has f'(a) = 1.", Slip(hidden_slope=False)),
+    Mistake("slope_of_a", "f'(a)'s z form with a put in for z",
+            "That puts the weighted sum a where f'(a)'s z form needs the activation z = f(a): "
+            "tanh's slope is 1 − z² (not 1 − a²), sigmoid's is z(1 − z)."),
+    Mistake("other_slope", "the other activation's slope",
+            "That is the other activation's slope: sigmoid's f'(a) is z(1 − z), tanh's is "
+            "1 − z²."),
+    # ----- a hidden delta -----------------------------------------------------------------------
+    Mistake("one_path", "one path of a hidden delta's sum",
+            "That follows only one path back. A hidden unit's delta sums w · δ over every link "
+            "leaving it (here one to each output), then multiplies by f'(a); in code, += over "
+            "the outputs, not =."),
+    Mistake("weight_into_unit", "a weight into the unit instead of out of it",
+            "That multiplies δ by a weight coming into the unit. A delta travels back along the "
+            "links leaving the unit: δ(S) = f'(a) · Σ w(S→T) · δ(T), with T after S."),
+    Mistake("forgot_weight", "the link's weight left out of a path",
+            "That leaves out the weight: each path back is the link's weight times the delta it "
+            "reaches, w(S→T) · δ(T), summed over T and times f'(a)."),
+    Mistake("updated_weights", "hidden deltas from already-updated weights",
+            "That computes the hidden deltas from weights that were already updated. Compute "
+            "every delta from the old weights first, then change every weight together.",
+            Slip(updated=True)),
+    Mistake("transposed_w", "W where the hidden delta needs it untransposed",
+            "That sends the deltas back through W[:, 1:]ᵀ where they need W[:, 1:]: with one "
+            "sample per row, δ_l = (δ_(l+1) W_(l+1)[:, 1:]) ⊙ f'(a_l) (the column form's Wᵀ δ "
+            "becomes δ W). It only runs where the two layers have the same size.",
+            Slip(back_weights="W[:, 1:].T")),
+    Mistake("bias_not_dropped", "the bias column kept when sending deltas back",
+            "That keeps W's bias column when sending deltas back: use W[:, 1:], because a bias "
+            "unit has no weighted sum and so no delta.", Slip(back_weights="W")),
+    Mistake("wrong_bias_column", "the last column of W dropped instead of the bias column",
+            "That drops W's last column, but the bias weights are column 0: send deltas back "
+            "through W[:, 1:], not W[:, :-1].", Slip(back_weights="W[:, :-1]")),
+    # ----- a gradient ---------------------------------------------------------------------------
+    Mistake("batch_sum", "the sum over the batch instead of the mean",
+            "That is the sum of z · δ over the batch. J is the mean loss over the samples, so "
+            "the gradient is the mean of z · δ: divide the sum by the number of samples n.",
+            Slip(batch="sum")),
+    Mistake("mean_twice", "divided by n twice",
+            "That divides by n twice: the gradient is the mean of z · δ over the batch, the sum "
+            "divided by n once.", Slip(batch="mean twice")),
+    Mistake("mean_over_active", "divided by the samples whose z is not 0",
+            "That divides by the samples whose z is not 0. J is the mean over all n samples: a "
+            "sample whose z(S) is 0 adds 0 to the sum but still counts in n.",
+            Slip(batch="active")),
+    Mistake("first_sample_only", "the first sample only, in a batch",
+            "That uses the first sample only. A batch step's gradient is the mean of z · δ over "
+            "every sample of the batch.", Slip(batch="first")),
+    Mistake("gradient_sign", "a gradient's sign flipped in one layer",
+            "That flips the sign of a layer's gradient: ∂J/∂W_l = δ_lᵀ z_(l−1) / n, with the "
+            "deltas as they come, in every layer.", Slip(gradient_sign=-1.0)),
+    Mistake("transposed_gradient", "z_(l−1)ᵀ δ_l instead of δ_lᵀ z_(l−1)",
+            "That gradient is transposed: ∂J/∂W_l = δ_lᵀ z_(l−1) / n has one row per unit of "
+            "layer l, like W_l.", Slip(transposed_gradient=True)),
+    Mistake("no_bias_column", "a gradient without the bias column",
+            "That gradient has no bias column: use z_(l−1) with the bias unit 1 as column 0; "
+            "that column's gradient is the bias weight's."),
+    # ----- the update ---------------------------------------------------------------------------
+    Mistake("gradient_as_weight", "the gradient given as the new weight",
+            "That is the gradient z · δ itself, not the new weight. The new weight starts from "
+            "the old one: w − α · gradient."),
+    Mistake("step_as_weight", "the step α · gradient given as the new weight",
+            "That is the step α · gradient on its own. Subtract it from the old weight: the new "
+            "weight is w − α · gradient."),
+    Mistake("forgot_alpha", "w − gradient, without α",
+            "That is w − gradient: the learning rate α is missing. Each weight moves by α times "
+            "its gradient, w − α · gradient.", Slip(alpha=False)),
+    Mistake("article_alpha", "the article's α = 0.1 where another is given",
+            "That uses the article's α = 0.1, but this question gives its own learning rate "
+            "(in its first line): the step is that α times the gradient."),
+    Mistake("weight_unchanged", "the old weight: the weight does not move",
+            "That is the old weight, as if it did not move. Every link whose z and δ are both "
+            "non-zero changes by −α · z · δ (if you rounded the new weight to the old one, keep "
+            "4 significant figures)."),
+    Mistake("prediction_unchanged", "the old prediction: the step changes nothing",
+            "That is the prediction before the step. The step changes the weights, so the same "
+            "input now gives a new h: run the forward pass again with the new weights."),
+    # ----- the direction of a step --------------------------------------------------------------
+    Mistake("weights_only_fall", "every weight falls",
+            "Not every weight falls. Backprop does not “punish” a unit by lowering its weights: "
+            "when the gradient z · δ is negative, w − α · z · δ is larger than w, and the "
+            "weight rises."),
+    Mistake("article_direction", "the way the article's sign moves it",
+            "That is the way the article's sign would move it: y − h flips every delta, so "
+            "every weight moves the wrong way and the error climbs. With δ(D0) = h − y, a "
+            "positive z · δ moves w down and a negative one moves it up."),
+    Mistake("correct_direction", "the way the correct sign moves it",
+            "That is the way the correct sign, δ(D0) = h − y, would move it. This question "
+            "follows the article's convention, y − h, which moves every weight the other way."),
+    Mistake("weight_stays", "the weight stays, though z and δ are not 0",
+            "Only a link whose source activation z or target delta δ is 0 keeps its weight. "
+            "Here neither is 0, so the weight moves: the sign of z · δ says which way."),
+    Mistake("zero_gradient", "the weight moves, though z · δ is 0",
+            "Look at the gradient z · δ: one of its factors is 0 here, so w − α · 0 = w and the "
+            "weight stays."),
+    # ----- the forward pass ---------------------------------------------------------------------
+    Mistake("forgot_activation", "z = a, f left out",
+            "That leaves out f: a unit's activation is z = f(a), not its weighted sum a."),
+    Mistake("forgot_bias", "the bias left out of a weighted sum",
+            "That leaves out the bias: each weighted sum also adds the bias weight times the "
+            "bias unit's activation, which is always 1 (X0 = 1, Z0 = 1)."),
+    # ----- finite differences -------------------------------------------------------------------
+    Mistake("fd_over_eps", "divided by ε instead of 2ε",
+            "That divides by ε, but w − ε and w + ε are 2ε apart: the central difference is "
+            "(J(w + ε) − J(w − ε)) / (2ε)."),
+    Mistake("fd_not_divided", "the change in J, not divided by 2ε",
+            "That is J(w + ε) − J(w − ε), a change in J. A slope is a change in J per change in "
+            "w: divide by 2ε."),
+    Mistake("fd_backwards", "J(w − ε) − J(w + ε)",
+            "That is J(w − ε) − J(w + ε), the wrong way round: the slope is the change in J "
+            "going from w − ε up to w + ε."),
+    Mistake("fd_one_sided", "a one-sided difference",
+            "That is a one-sided difference through J(w). The question asks for the central "
+            "one, (J(w + ε) − J(w − ε)) / (2ε), the more accurate of the two."),
+)
+"""Every mistake the practice names, by key (see /work/shared/teaching-conventions.md)."""
+
+
+def mistake(key: str) -> Mistake:
+    """The catalogue's entry for ``key``, or a BpkitError listing the keys."""
+    if not isinstance(key, str) or key not in MISTAKES:
+        raise BpkitError(f"unknown mistake {key!r:.40}: expected one of {', '.join(MISTAKES)}")
+    return MISTAKES[key]
+
+
+# ----- the replay -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Replay:
+    """The numbers of one backprop step done with a slip, per layer of weights (0 = first)."""
+
+    a: list[np.ndarray]
+    z: list[np.ndarray]
+    deltas: list[np.ndarray]
+    gradients: list[np.ndarray]
+    new_weights: list[np.ndarray]
+
+
+def _back_through(weights: np.ndarray, how: str, k: int,
+                  updated: bool) -> tuple[np.ndarray, str]:
+    """The matrix a delta goes back through from layer k, as the slip takes it, and its name."""
+    name = f"the updated W{k}" if updated else f"W{k}"
+    return {"W[:, 1:]": (weights[:, 1:], f"{name}[:, 1:]"),
+            "W[:, 1:].T": (weights[:, 1:].T, f"{name}[:, 1:]ᵀ"),
+            "W": (weights, name),
+            "W[:, :-1]": (weights[:, :-1], f"{name}[:, :-1]")}[how]
+
+
+def _gradient(delta: np.ndarray, z: np.ndarray, slip: Slip, applies: bool) -> np.ndarray:
+    """One layer's gradient from its deltas and the activations below, as the slip takes it."""
+    batch = slip.batch if applies else "mean"
+    if batch == "first":
+        delta, z = delta[:1], z[:1]
+    total = z.T @ delta if slip.transposed_gradient else delta.T @ z
+    n = len(delta)
+    if batch == "sum":
+        return total
+    if batch == "active":
+        active = np.maximum(np.count_nonzero(z, axis=0), 1)
+        return total / (active[:, None] if slip.transposed_gradient else active[None, :])
+    return total / (n * n if batch == "mean twice" else n)
+
+
+def replay(net: object, z0: np.ndarray, targets: np.ndarray, lr: float,
+           slip: Slip = Slip()) -> Replay:
+    """One step of backprop on inputs ``z0`` (bias column first) as a learner with ``slip`` does it.
+
+    With no slip the numbers are ``Network.backprop``'s and the new weights ``Network.step``'s.
+    Every product goes through the dimension check of notebook 11, so a slip whose shapes do not
+    fit this net (a transposed W between layers of different sizes) raises a BpkitError naming
+    both shapes.
+    """
+    weights = net.weights
+    a, z = net.forward(z0)
+    h = z[-1]
+    if slip.output_slope:
+        first = functions.output_layer(net.activations[-1], net.loss_name).delta(a[-1], h, targets)
+    else:
+        first = functions.loss(net.loss_name).d_dh(h, targets)
+    deltas = [np.broadcast_to(slip.output_sign * slip.output_scale * first, h.shape)]
+    gradients: list[np.ndarray] = []
+    new_weights = list(weights)
+    rate = lr if slip.alpha else 1.0
+    for layer in range(len(weights) - 1, -1, -1):
+        applies = slip.layers is None or layer in slip.layers
+        gradient = _gradient(deltas[0], z[layer], slip, applies)
+        gradient = gradient * (slip.gradient_sign if applies else 1.0)
+        gradients.insert(0, gradient)
+        if gradient.shape == weights[layer].shape:
+            new_weights[layer] = weights[layer] - rate * gradient
+        if layer == 0:
+            break
+        coming_back = deltas[0]
+        if slip.path is not None and layer == len(weights) - 1:  # one output's path only
+            coming_back = np.where(np.arange(coming_back.shape[1]) == slip.path, coming_back, 0)
+        outgoing, name = _back_through(new_weights[layer] if slip.updated else weights[layer],
+                                       slip.back_weights, layer + 1, slip.updated)
+        from_next = product(f"δ{layer + 1}", coming_back, name, outgoing)
+        slope = np.ones_like(a[layer - 1]) * functions.activation(
+            net.activations[layer - 1]).df(a[layer - 1])
+        deltas.insert(0, elementwise(f"δ{layer + 1} {name}", from_next, f"f′(a{layer})",
+                                     slope if slip.hidden_slope else np.ones_like(slope)))
+    return Replay(a, z, deltas, gradients, new_weights)
+
+
+def update_output_layer_first(net: object, X: object, Y: object, lr: float) -> StepTrace:
+    """One step in the wrong order (notebook 05): each layer updated before the one below.
+
+    The replay of ``updated_weights``: from the output back, a layer's weights change with its
+    gradient, and the layer before computes its deltas through those new weights (the article
+    says the order does not matter). ``net`` is left as it is; the trace holds the deltas and
+    gradients this order used, and the loss and outputs after the step.
+    """
+    net = checked_network(net)
+    rate = validate.positive_number(lr, "the learning rate (alpha)")
+    loss = net.loss(X, Y)  # X and Y checked as for a step, and the loss at the old weights finite
+    inputs, targets = validate.samples(X, Y, net.sizes[0], net.sizes[-1])
+    done = replay(net, with_bias(inputs), targets, rate, MISTAKES["updated_weights"].slip)
+    if not all(np.isfinite(w).all() for w in done.new_weights):
+        raise BpkitError(f"this step diverged: with lr = {rate:g} the new weights overflow to "
+                         "inf or nan; try a smaller lr, or smaller weights")
+    after = net.copy()
+    after.weights = done.new_weights
+    return StepTrace(
+        unit_names=net.unit_names, activations=net.activations, loss_name=net.loss_name,
+        lr=rate, inputs=inputs.astype(float), targets=targets, a=done.a, z=done.z,
+        deltas=done.deltas, gradients=done.gradients, old_weights=net.weights,
+        new_weights=done.new_weights, loss=loss, loss_after=after.loss(X, Y),
+        outputs_after=after.predict(X),
+    )
+
+
+__all__ = ["MISTAKES", "Mistake", "Replay", "Slip", "mistake", "replay",
+           "update_output_layer_first"]
