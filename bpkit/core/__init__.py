@@ -64,7 +64,7 @@ from bpkit.core.practice.exercises import (
     random_question,
     random_setting,
 )
-from bpkit.core.practice.mistakes import update_output_layer_first
+from bpkit.core.practice.replay import update_output_layer_first
 from bpkit.core.symbolic import SymbolicNetwork, derive
 from bpkit.core.table import Table
 from bpkit.core.trace import Link, StepTrace, Unit

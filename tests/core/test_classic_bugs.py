@@ -23,7 +23,7 @@ from bpkit import (
     with_bias,
 )
 from bpkit.core.practice.classic_bugs import bug_gradients, common_factor
-from bpkit.core.practice.mistakes import replay
+from bpkit.core.practice.replay import replay
 
 
 @pytest.mark.parametrize("make", NETS)

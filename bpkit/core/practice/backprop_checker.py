@@ -24,7 +24,7 @@ from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
 from bpkit.core.lessons.matrix_form import shape_text
 from bpkit.core.network import Network, with_bias
-from bpkit.core.practice import mistakes
+from bpkit.core.practice import mistakes, replay
 from bpkit.core.practice.classic_bugs import common_factor
 from bpkit.core.practice.learner_code import learner_line
 from bpkit.core.practice.verdict import Verdict, right, wrong
@@ -248,13 +248,13 @@ def _named(got: list[np.ndarray], net: Network, z0: np.ndarray, Y: np.ndarray,
             key = {"no f' output": "forgot_output_derivative",
                    "no f' hidden": "forgot_hidden_derivative", "transposed W": "transposed_w"}[bug]
             slip = mistakes.MISTAKES[key].slip
-            tried.append((bug, text, mistakes.replay(net, z0, Y, 0.1, slip).gradients))
+            tried.append((bug, text, replay.replay(net, z0, Y, 0.1, slip).gradients))
         except BpkitError:
             continue
     for lr in RATES:
         tried.append(("updated weights", f"your hidden deltas used weights already updated (by "
                       f"alpha = {lr:g}): every delta comes from the old weights, and the update "
-                      "comes after, in step", mistakes.replay(
+                      "comes after, in step", replay.replay(
                           net, z0, Y, lr, mistakes.MISTAKES["updated_weights"].slip).gradients))
     found: list[tuple[str, str]] = []
     if c is not None:

@@ -17,7 +17,8 @@ from bpkit.core.fmt import number
 from bpkit.core.gradcheck import GradientCheck, finite_difference_gradients
 from bpkit.core.lessons.matrix_form import shape_text
 from bpkit.core.network import Network, checked_network, with_bias
-from bpkit.core.practice.mistakes import MISTAKES, replay
+from bpkit.core.practice.mistakes import MISTAKES
+from bpkit.core.practice.replay import replay
 from bpkit.core.table import Table
 
 BUGS: dict[str, str] = {key: MISTAKES[key].what for key in (

@@ -1,24 +1,16 @@
-"""Every mistake bpkit recognises, in one catalogue, and one replay of backprop with a slip.
+"""Every mistake bpkit recognises, in one catalogue: what it is, what to say, how to replay it.
 
 A question, ``check_backward`` and ``check_backprop`` all name a learner's mistake by a key of
 ``MISTAKES`` and say its message. A mistake made inside backprop (the article's sign, a
 forgotten f'(a), the sum over a batch, hidden deltas from updated weights, ...) carries a
-``Slip``, and ``replay`` runs a step of backprop with that slip in it. ``replay`` is the only
-wrong-way backward loop in bpkit: the questions' wrong answers, the update order of notebook 05
-(``update_output_layer_first``) and the classic bugs of notebook 11 all come from it.
+``Slip``, and ``practice.replay.replay`` runs a step of backprop with that slip in it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from bpkit.core import functions, validate
 from bpkit.core.errors import BpkitError
-from bpkit.core.lessons.matrix_form import elementwise, product
-from bpkit.core.network import checked_network, with_bias
-from bpkit.core.trace import StepTrace
 
 
 @dataclass(frozen=True)
@@ -54,6 +46,10 @@ class Slip:
     alpha: bool = True
     """False: w - gradient, the learning rate left out."""
     layers: tuple[int, ...] | None = None
+
+
+NO_SLIP = Slip()
+"""The step as backprop takes it."""
 
 
 @dataclass(frozen=True)
@@ -202,6 +198,64 @@ MISTAKES: dict[str, Mistake] = _catalogue(
     Mistake("forgot_bias", "the bias left out of a weighted sum",
             "That leaves out the bias: each weighted sum also adds the bias weight times the "
             "bias unit's activation, which is always 1 (X0 = 1, Z0 = 1)."),
+    # ----- a backward rule (notebook 10) ---------------------------------------------------------
+    Mistake("swapped", "multiply's gradients swapped",
+            "The gradients are swapped: a's gradient is grad times the OTHER factor, b (and b's "
+            "is grad × a), because ∂(a·b)/∂a = b."),
+    Mistake("forgot_incoming", "the local derivative without the incoming gradient",
+            "That is the local derivative alone: the chain rule multiplies it by grad, the "
+            "gradient that reaches the node's output."),
+    Mistake("forward_value", "the node's forward value returned",
+            "That is the node's forward value (a·b, or z), not a gradient."),
+    Mistake("forward_value_times_grad", "grad times the node's forward value",
+            "That is grad times the node's forward value a·b: each input's gradient is grad "
+            "times its local derivative, b for a and a for b."),
+    Mistake("add_rule", "the add node's rule used for multiply",
+            "That is the add node's rule, which passes grad on unchanged; a multiply node "
+            "scales it by the other factor."),
+    Mistake("inputs_returned", "the inputs returned",
+            "That returns the inputs themselves, not their gradients."),
+    Mistake("flipped_sign", "a backward rule with its sign flipped",
+            "The sign is flipped: each gradient is +grad times the local derivative (b and a "
+            "for a·b; tanh's slope 1 − z², which is positive)."),
+    Mistake("z_not_slope", "grad times z instead of tanh's slope",
+            "That multiplies grad by z, the node's output; multiply by tanh's slope 1 − z²."),
+    Mistake("forgot_square", "1 − z where tanh's slope is 1 − z²",
+            "That uses 1 − z; tanh's slope is 1 − z², with z squared."),
+    Mistake("passed_through", "grad passed on unchanged through tanh",
+            "That passes grad on unchanged (the identity's rule); tanh's node multiplies it by "
+            "its slope 1 − z²."),
+    # ----- learner code that cannot be judged yet ------------------------------------------------
+    Mistake("not_written", "the stub is still in place",
+            "Not written yet: write the function's body, run its cell, then run the check "
+            "again."),
+    Mistake("error", "the code raised an exception",
+            "Your code stopped with an exception: its line and message say where."),
+    Mistake("changed_weights", "net.weights changed",
+            "Your backprop changed net.weights: it should only compute the gradients. Every "
+            "delta comes from the old weights; the update comes after, in step."),
+    Mistake("changed_inputs", "z0 or Y changed in place",
+            "Your backprop changed z0 or Y in place (for example with -= or *=): compute new "
+            "arrays instead."),
+    Mistake("not_numbers", "something other than numbers returned",
+            "That is not what the function must return: numbers, in the form its docstring "
+            "gives."),
+    Mistake("wrong_count", "the wrong number of results",
+            "That returns the wrong number of results: one gradient per input of the node, or "
+            "one array per layer of weights."),
+    Mistake("reversed", "the layers' gradients in reverse order",
+            "Your gradients are in reverse order: grads[0] is layer 1's (like net.weights[0]), "
+            "and the output layer's comes last. Insert each new gradient at the front."),
+    Mistake("wrong_shape", "a gradient of the wrong shape",
+            "A gradient has the wrong shape: ∂J/∂W_l has W_l's shape, one row per unit of layer "
+            "l and one column per unit of layer l − 1, plus the bias column."),
+    Mistake("not_finite", "nan or inf in a gradient",
+            "A gradient holds nan or inf: look for a division by 0 or an overflow."),
+    Mistake("scaled", "every gradient off by one constant factor",
+            "Every gradient is the right one times a constant factor that no single mistake "
+            "explains: look for a stray division or multiplication."),
+    Mistake("wrong_values", "a layer's gradient is wrong",
+            "A layer's gradient is wrong: the message says which, and which layers are right."),
     # ----- finite differences -------------------------------------------------------------------
     Mistake("fd_over_eps", "divided by ε instead of 2ε",
             "That divides by ε, but w − ε and w + ε are 2ε apart: the central difference is "
@@ -226,111 +280,4 @@ def mistake(key: str) -> Mistake:
     return MISTAKES[key]
 
 
-# ----- the replay -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Replay:
-    """The numbers of one backprop step done with a slip, per layer of weights (0 = first)."""
-
-    a: list[np.ndarray]
-    z: list[np.ndarray]
-    deltas: list[np.ndarray]
-    gradients: list[np.ndarray]
-    new_weights: list[np.ndarray]
-
-
-def _back_through(weights: np.ndarray, how: str, k: int,
-                  updated: bool) -> tuple[np.ndarray, str]:
-    """The matrix a delta goes back through from layer k, as the slip takes it, and its name."""
-    name = f"the updated W{k}" if updated else f"W{k}"
-    return {"W[:, 1:]": (weights[:, 1:], f"{name}[:, 1:]"),
-            "W[:, 1:].T": (weights[:, 1:].T, f"{name}[:, 1:]ᵀ"),
-            "W": (weights, name),
-            "W[:, :-1]": (weights[:, :-1], f"{name}[:, :-1]")}[how]
-
-
-def _gradient(delta: np.ndarray, z: np.ndarray, slip: Slip, applies: bool) -> np.ndarray:
-    """One layer's gradient from its deltas and the activations below, as the slip takes it."""
-    batch = slip.batch if applies else "mean"
-    if batch == "first":
-        delta, z = delta[:1], z[:1]
-    total = z.T @ delta if slip.transposed_gradient else delta.T @ z
-    n = len(delta)
-    if batch == "sum":
-        return total
-    if batch == "active":
-        active = np.maximum(np.count_nonzero(z, axis=0), 1)
-        return total / (active[:, None] if slip.transposed_gradient else active[None, :])
-    return total / (n * n if batch == "mean twice" else n)
-
-
-def replay(net: object, z0: np.ndarray, targets: np.ndarray, lr: float,
-           slip: Slip = Slip()) -> Replay:
-    """One step of backprop on inputs ``z0`` (bias column first) as a learner with ``slip`` does it.
-
-    With no slip the numbers are ``Network.backprop``'s and the new weights ``Network.step``'s.
-    Every product goes through the dimension check of notebook 11, so a slip whose shapes do not
-    fit this net (a transposed W between layers of different sizes) raises a BpkitError naming
-    both shapes.
-    """
-    weights = net.weights
-    a, z = net.forward(z0)
-    h = z[-1]
-    if slip.output_slope:
-        first = functions.output_layer(net.activations[-1], net.loss_name).delta(a[-1], h, targets)
-    else:
-        first = functions.loss(net.loss_name).d_dh(h, targets)
-    deltas = [np.broadcast_to(slip.output_sign * slip.output_scale * first, h.shape)]
-    gradients: list[np.ndarray] = []
-    new_weights = list(weights)
-    rate = lr if slip.alpha else 1.0
-    for layer in range(len(weights) - 1, -1, -1):
-        applies = slip.layers is None or layer in slip.layers
-        gradient = _gradient(deltas[0], z[layer], slip, applies)
-        gradient = gradient * (slip.gradient_sign if applies else 1.0)
-        gradients.insert(0, gradient)
-        if gradient.shape == weights[layer].shape:
-            new_weights[layer] = weights[layer] - rate * gradient
-        if layer == 0:
-            break
-        coming_back = deltas[0]
-        if slip.path is not None and layer == len(weights) - 1:  # one output's path only
-            coming_back = np.where(np.arange(coming_back.shape[1]) == slip.path, coming_back, 0)
-        outgoing, name = _back_through(new_weights[layer] if slip.updated else weights[layer],
-                                       slip.back_weights, layer + 1, slip.updated)
-        from_next = product(f"δ{layer + 1}", coming_back, name, outgoing)
-        slope = np.ones_like(a[layer - 1]) * functions.activation(
-            net.activations[layer - 1]).df(a[layer - 1])
-        deltas.insert(0, elementwise(f"δ{layer + 1} {name}", from_next, f"f′(a{layer})",
-                                     slope if slip.hidden_slope else np.ones_like(slope)))
-    return Replay(a, z, deltas, gradients, new_weights)
-
-
-def update_output_layer_first(net: object, X: object, Y: object, lr: float) -> StepTrace:
-    """One step in the wrong order (notebook 05): each layer updated before the one below.
-
-    The replay of ``updated_weights``: from the output back, a layer's weights change with its
-    gradient, and the layer before computes its deltas through those new weights (the article
-    says the order does not matter). ``net`` is left as it is; the trace holds the deltas and
-    gradients this order used, and the loss and outputs after the step.
-    """
-    net = checked_network(net)
-    rate = validate.positive_number(lr, "the learning rate (alpha)")
-    loss = net.loss(X, Y)  # X and Y checked as for a step, and the loss at the old weights finite
-    inputs, targets = validate.samples(X, Y, net.sizes[0], net.sizes[-1])
-    done = replay(net, with_bias(inputs), targets, rate, MISTAKES["updated_weights"].slip)
-    if not all(np.isfinite(w).all() for w in done.new_weights):
-        raise BpkitError(f"this step diverged: with lr = {rate:g} the new weights overflow to "
-                         "inf or nan; try a smaller lr, or smaller weights")
-    after = net.copy()
-    after.weights = done.new_weights
-    return StepTrace(
-        unit_names=net.unit_names, activations=net.activations, loss_name=net.loss_name,
-        lr=rate, inputs=inputs.astype(float), targets=targets, a=done.a, z=done.z,
-        deltas=done.deltas, gradients=done.gradients, old_weights=net.weights,
-        new_weights=done.new_weights, loss=loss, loss_after=after.loss(X, Y),
-        outputs_after=after.predict(X),
-    )
-
-
-__all__ = ["MISTAKES", "Mistake", "Replay", "Slip", "mistake", "replay",
-           "update_output_layer_first"]
+__all__ = ["MISTAKES", "NO_SLIP", "Mistake", "Slip", "mistake"]
