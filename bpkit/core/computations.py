@@ -16,7 +16,7 @@ from functools import cache
 
 import sympy as sp
 
-from bpkit.core import naming, validate
+from bpkit.core import functions, naming, validate
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import latex_number
 from bpkit.core.symbolic import SymbolicNetwork, derive, unit_latex
@@ -156,21 +156,10 @@ def _templates(sn: SymbolicNetwork) -> dict[str, list[_Template]]:
 
 
 # ----- the deltas path by path, f'(a) in its z form ----------------------------------------------
-_Z = sp.Symbol("z", real=True)
-Z_FORMS: dict[str, sp.Expr] = {
-    "identity": sp.Integer(1),
-    "sigmoid": sp.Mul(_Z, sp.Add(1, -_Z, evaluate=False), evaluate=False),
-    "tanh": sp.Add(1, -(_Z**2), evaluate=False),
-}
-"""f'(a) written in the unit's own activation z = f(a), for the activations that have such a
-form (relu has none): sigmoid z (1 - z), tanh 1 - z^2. Tests prove each equal to
-sympy's f'(a) from ``functions.ACTIVATIONS`` with z = f(a) put in."""
-
-
 def _z_form(activation: str, z: sp.Expr) -> sp.Expr | None:
     """f'(a) of ``activation`` written in the activation ``z``, or None if it has no z form."""
-    form = Z_FORMS.get(activation)
-    return None if form is None else form.xreplace({_Z: z})
+    form = functions.activation(activation).z_form
+    return None if form is None else form.xreplace({functions.z: z})
 
 
 def _path_symbol(sn: SymbolicNetwork, unit: str, target: str) -> tuple[sp.Symbol, str]:

@@ -20,6 +20,8 @@ a = sp.Symbol("a", real=True)
 """The weighted sum of a unit, the argument of every activation."""
 h = sp.Symbol("h", real=True)
 """The network's output (the activation of an output unit)."""
+z = sp.Symbol("z", real=True)
+"""A unit's activation z = f(a), in which f'(a) has a short form for sigmoid and tanh."""
 y = sp.Symbol("y", real=True)
 """The target for that output."""
 
@@ -58,10 +60,17 @@ def _numeric(expr: sp.Expr, *args: sp.Symbol) -> NumericFn:
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation f(a): its formula, and f and f' as numpy functions derived from it."""
+    """An activation f(a): its formula, f and f' derived from it, and how learners read it."""
 
     name: str
     formula: sp.Expr
+    z_form: sp.Expr | None
+    """f'(a) written in the unit's own activation z = f(a) (tests prove it equal to sympy's
+    f'(a)): sigmoid z (1 - z), tanh 1 - z^2; None where there is no such form (relu)."""
+    words: str
+    """The activation as a sentence names it, with its formula in LaTeX: 'tanh, $f(a) = ...$'."""
+    unit_range: str
+    """The values its units take, as a learner writes them: '(0, 1)' for sigmoid."""
 
     @cached_property
     def derivative(self) -> sp.Expr:
@@ -194,10 +203,13 @@ _squared_error = sp.Rational(1, 2) * (h - y) ** 2
 ACTIVATIONS: dict[str, Activation] = {
     act.name: act
     for act in (
-        Activation("identity", a),
-        Activation("sigmoid", 1 / (1 + sp.exp(-a))),
-        Activation("tanh", sp.tanh(a)),
-        Activation("relu", sp.Max(0, a)),
+        Activation("identity", a, sp.Integer(1), "linear, $f(a) = a$", "any real number"),
+        Activation("sigmoid", 1 / (1 + sp.exp(-a)),
+                   sp.Mul(z, sp.Add(1, -z, evaluate=False), evaluate=False),
+                   "sigmoid, $f(a) = 1 / (1 + e^{-a})$", "(0, 1)"),
+        Activation("tanh", sp.tanh(a), sp.Add(1, -(z**2), evaluate=False),
+                   r"tanh, $f(a) = \tanh(a)$", "(−1, 1)"),
+        Activation("relu", sp.Max(0, a), None, r"relu, $f(a) = \max(0, a)$", "[0, ∞)"),
     )
 }
 

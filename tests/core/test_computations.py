@@ -28,7 +28,7 @@ from bpkit import (
     computations,
     derive,
 )
-from bpkit.core.computations import Z_FORMS, aligned, delta_paths, explain, latex_result
+from bpkit.core.computations import aligned, delta_paths, explain, latex_result
 from bpkit.core.fmt import latex_number
 from bpkit.core.symbolic import unit_latex
 
@@ -530,18 +530,6 @@ def test_without_a_z_form_f_prime_is_worked_in_a_and_identity_reads_one():
     assert linear["Z1"].formula.endswith(r"f'\left(a_{Z_{1}}\right) = 1")
     assert linear["Z1"].substituted == (
         rf"\delta_{{Z_{{1}}}} = 1 \cdot {latex_number(4.0)} = {result(4.0)}")
-
-
-@pytest.mark.parametrize("name", sorted(Z_FORMS))
-def test_each_z_form_is_sympys_derivative_with_z_put_in(name):
-    from bpkit.core.functions import a
-    from bpkit.core.symbolic import proved_zero
-
-    activation = ACTIVATIONS[name]
-    z = sp.Symbol("z", real=True)
-    written = Z_FORMS[name].subs(z, activation.formula)
-    assert proved_zero(written - activation.derivative)
-    assert a not in Z_FORMS[name].free_symbols
 
 
 def test_delta_paths_refuses_what_has_no_deltas():

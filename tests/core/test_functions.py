@@ -143,3 +143,18 @@ def test_output_layer_names_an_unknown_activation_or_loss():
         output_layer("soft", "squared")
     with pytest.raises(BpkitError, match="unknown loss 'mse'"):
         output_layer("tanh", "mse")
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_each_z_form_is_sympys_derivative_with_z_put_in(name):
+    from bpkit.core.functions import a, z
+    from bpkit.core.symbolic import proved_zero
+
+    activation = ACTIVATIONS[name]
+    if activation.z_form is None:
+        assert name == "relu"  # the one activation without a z form here
+        return
+    written = activation.z_form.subs(z, activation.formula)
+    assert proved_zero(written - activation.derivative)
+    assert a not in activation.z_form.free_symbols
+    assert activation.words.startswith(("linear", name)) and activation.unit_range
