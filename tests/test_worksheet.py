@@ -12,7 +12,7 @@ import pytest
 from browser.find_browser import FIX, find
 
 from bpkit import number
-from bpkit.core.practice.exercises import DIRECTIONS
+from bpkit.core.practice.answers import DIRECTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / "tools" / "worksheet.py"

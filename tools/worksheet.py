@@ -31,7 +31,8 @@ from matplotlib import mathtext, rc_context
 from matplotlib.font_manager import FontProperties
 
 from bpkit import Question, number, random_question
-from bpkit.core.practice.exercises import BUILDERS, DIRECTIONS
+from bpkit.core.practice.answers import DIRECTIONS
+from bpkit.core.practice.builders import BUILDERS
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "worksheets"

@@ -44,27 +44,26 @@ from bpkit.core.lessons.playground import PRESETS, PlaygroundSettings, TrainingR
 from bpkit.core.lessons.sweep import node_name, reverse_sweep
 from bpkit.core.naming import PHASES
 from bpkit.core.network import History, Network, train_at_rates, with_bias
+from bpkit.core.practice.answers import parse_answer, parse_direction
 from bpkit.core.practice.backprop_checker import check_backprop
 from bpkit.core.practice.backward_rules import check_backward
-from bpkit.core.practice.classic_bugs import BUGS, classic_bugs
-from bpkit.core.practice.exercises import (
-    ANSWER_TOLERANCE,
-    MISCONCEPTIONS,
-    Diagnosis,
-    Question,
-    Setting,
+from bpkit.core.practice.builders import (
+    BUILDERS,
     delta_question,
     direction_question,
     finite_difference_question,
     forward_question,
     new_weight_question,
-    parse_answer,
-    parse_direction,
     prediction_question,
     random_question,
-    random_setting,
 )
+from bpkit.core.practice.classic_bugs import BUGS, classic_bugs
+from bpkit.core.practice.mistakes import MISTAKES
+from bpkit.core.practice.prose import ANSWER_TOLERANCE
+from bpkit.core.practice.question import MISCONCEPTIONS, Diagnosis, Question
 from bpkit.core.practice.replay import update_output_layer_first
+from bpkit.core.practice.setting import Setting, random_setting
+from bpkit.core.practice.verdict import CheckFailedError, Verdict
 from bpkit.core.symbolic import SymbolicNetwork, derive
 from bpkit.core.table import Table
 from bpkit.core.trace import Link, StepTrace, Unit
@@ -75,6 +74,7 @@ __all__ = [
     "ANSWER_TOLERANCE",
     "BACKPROP_EQUATIONS",
     "BUGS",
+    "BUILDERS",
     "CONVENTIONS",
     "DATASETS",
     "LOSSES",
@@ -83,11 +83,13 @@ __all__ = [
     "MAZUR_X",
     "MAZUR_Y",
     "MISCONCEPTIONS",
+    "MISTAKES",
     "PHASES",
     "PRESETS",
     "XOR_X",
     "XOR_Y",
     "BpkitError",
+    "CheckFailedError",
     "Computation",
     "Diagnosis",
     "GradientCheck",
@@ -103,6 +105,7 @@ __all__ = [
     "TrainingRun",
     "Unit",
     "Value",
+    "Verdict",
     "article_network",
     "check_backprop",
     "check_backward",

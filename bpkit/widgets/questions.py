@@ -7,7 +7,8 @@ import html
 import ipywidgets as widgets
 
 from bpkit.core.errors import BpkitError
-from bpkit.core.practice.exercises import Feedback, Question
+from bpkit.core.practice.question import Question
+from bpkit.core.practice.verdict import Verdict
 from bpkit.widgets.view import WidgetView
 
 PLACEHOLDERS = {"number": "your answer, e.g. 1.4 or -7/5", "direction": "up, down or same"}
@@ -43,7 +44,7 @@ class QuestionWidget(WidgetView):
             self.feedback, self.hints_area, self.solution_area,
         ])
 
-    def submit(self, text: str) -> Feedback:
+    def submit(self, text: str) -> Verdict:
         """Check a typed answer and show the verdict (unreadable text gets a message)."""
         feedback = self.question.check(text)
         colour = "green" if feedback.correct else "#b00020"

@@ -8,28 +8,20 @@ import reference
 
 from bpkit import (
     ALPHA,
+    ANSWER_TOLERANCE,
+    BUILDERS,
+    MISCONCEPTIONS,
     XOR_X,
     XOR_Y,
     BpkitError,
-    Network,
-    explain,
-    finite_difference_gradients,
-)
-from bpkit.core import naming
-from bpkit.core.article import SIZES
-from bpkit.core.fmt import latex_number
-from bpkit.core.practice.exercises import (
-    ANSWER_TOLERANCE,
-    BUILDERS,
-    FINITE_STEP,
-    MISCONCEPTIONS,
-    NICE_RATES,
     Diagnosis,
-    Feedback,
+    Network,
     Question,
     Setting,
     delta_question,
     direction_question,
+    explain,
+    finite_difference_gradients,
     finite_difference_question,
     forward_question,
     new_weight_question,
@@ -38,8 +30,14 @@ from bpkit.core.practice.exercises import (
     prediction_question,
     random_question,
     random_setting,
-    weights_table,
 )
+from bpkit.core import naming
+from bpkit.core.article import SIZES
+from bpkit.core.fmt import latex_number
+from bpkit.core.practice.builders import FINITE_STEP
+from bpkit.core.practice.prose import weights_table
+from bpkit.core.practice.setting import NICE_RATES
+from bpkit.core.practice.verdict import Verdict
 from bpkit.core.symbolic import unit_latex
 
 HIDDEN = np.array([[0.5, -1.0, 2.0], [1.5, 0.5, -0.5], [-1.0, 2.0, 0.5]])
@@ -166,7 +164,7 @@ def test_parse_echoes_unprintable_text_escaped():
 # ----- Question.check -----------------------------------------------------------------------------
 def test_check_verdicts():
     q = Question("What is 1 - 0.1 * (-4)?", 1.4)
-    assert q.check("1.4") == Feedback(True, "Correct: 1.4.")
+    assert q.check("1.4") == Verdict(True, "Correct: 1.4.")
     assert q.check("7/5").correct
     assert q.check("1.4000001").correct
     assert not q.check("1.41").correct
@@ -574,6 +572,17 @@ def test_a_question_made_by_hand_keeps_its_own_tolerance():
 
 
 # ----- misconceptions named ---------------------------------------------------------------------
+QUESTION_MISTAKES = {
+    "article_sign", "correct_sign", "stray_two", "missing_two", "output_as_delta",
+    "forgot_derivative", "slope_of_a", "other_slope", "one_path", "weight_into_unit",
+    "forgot_weight", "updated_weights", "batch_sum", "mean_over_active", "first_sample_only",
+    "gradient_as_weight", "step_as_weight", "forgot_alpha", "article_alpha", "weight_unchanged",
+    "prediction_unchanged", "weights_only_fall", "article_direction", "correct_direction",
+    "weight_stays", "zero_gradient", "forgot_activation", "forgot_bias", "fd_over_eps",
+    "fd_not_divided", "fd_backwards", "fd_one_sided"}
+"""Every mistake a built question can name."""
+
+
 def test_each_misconception_gets_its_own_message_on_200_random_questions():
     offered = set()
     questions = [random_question(seed) for seed in range(240)]
@@ -582,12 +591,13 @@ def test_each_misconception_gets_its_own_message_on_200_random_questions():
         for diagnosis in q.diagnoses:
             verdict = q.check(typed(q, diagnosis.value))
             assert not verdict.correct
-            assert verdict.misconception == diagnosis.misconception
-            assert verdict.message == diagnosis.message == MISCONCEPTIONS[diagnosis.misconception]
-            messages[diagnosis.misconception] = verdict.message
-            offered.add(diagnosis.misconception)
+            assert verdict.mistakes == diagnosis.mistakes
+            for key in diagnosis.mistakes:  # two slips with one number: both are named
+                assert MISCONCEPTIONS[key] in verdict.message
+            messages[diagnosis.mistake] = verdict.message
+            offered.update(diagnosis.mistakes)
         assert len(set(messages.values())) == len(messages)  # one message per misconception
-    assert offered >= set(MISCONCEPTIONS) - {"zero_gradient"}
+    assert offered >= QUESTION_MISTAKES - {"zero_gradient"}
 
 
 def test_offered_diagnoses_differ_from_the_answer_and_each_other_at_the_tolerance():
@@ -614,12 +624,13 @@ def test_the_articles_step_names_each_slip_with_the_number_it_gives():
         "step_as_weight": ALPHA * gradient, "forgot_alpha": old - gradient,
         "updated_weights": old - ALPHA * ref.z["X0"] * late_delta,
         "stray_two": old - 2 * ALPHA * gradient, "missing_two": old - ALPHA * gradient / 2,
+        "weight_unchanged": old,
     }
-    found = {d.misconception: d.value for d in q.diagnoses}
+    found = {d.mistake: d.value for d in q.diagnoses}
     assert found.keys() == expected.keys()  # identity units: no f'(a) to forget, one path
     for key, value in expected.items():
         assert math.isclose(found[key], value), key
-        assert q.check(typed(q, value)).misconception == key
+        assert q.check(typed(q, value)).mistake == key
 
 
 def test_prediction_after_updating_the_output_weights_first_is_recognised():
@@ -634,9 +645,9 @@ def test_prediction_after_updating_the_output_weights_first_is_recognised():
         net.set_weight(link, value)
     wrong = net.predict(XOR_X[0])[0, 0]
     verdict = q.check(typed(q, wrong))
-    assert verdict.misconception == "updated_weights"
+    assert verdict.mistake == "updated_weights"
     uphill = reference.article_step(sign=-1.0).h_after
-    assert q.check(typed(q, uphill)).misconception == "article_sign"
+    assert q.check(typed(q, uphill)).mistake == "article_sign"
 
 
 def test_a_forgotten_derivative_is_recognised_in_a_tanh_delta():
@@ -645,7 +656,7 @@ def test_a_forgotten_derivative_is_recognised_in_a_tanh_delta():
     trace = setting.trace()
     derivative = 1 - trace.units["Z1"].z[0] ** 2
     without = trace.units["Z1"].delta[0] / derivative
-    assert q.check(typed(q, without)).misconception == "forgot_derivative"
+    assert q.check(typed(q, without)).mistake == "forgot_derivative"
 
 
 def test_a_hidden_delta_with_two_outputs_sums_two_paths_and_one_path_is_named():
@@ -659,10 +670,10 @@ def test_a_hidden_delta_with_two_outputs_sums_two_paths_and_one_path_is_named():
     derivative = reference.F["sigmoid"][1](ref.a["Z2"])
     paths = [derivative * ref.old[f"w(Z2->{out})"] * ref.delta[out] for out in ("D0", "D1")]
     assert math.isclose(q.answer, sum(paths))
-    offered = {d.value for d in q.diagnoses if d.misconception == "one_path"}
+    offered = {d.value for d in q.diagnoses if d.mistake == "one_path"}
     assert offered and all(any(math.isclose(v, p) for p in paths) for v in offered)
     for value in offered:
-        assert q.check(typed(q, value)).misconception == "one_path"
+        assert q.check(typed(q, value)).mistake == "one_path"
     delta_line = explain(trace, "deltas", "Z2").substituted
     assert delta_line.split("= ", 1)[1] in q.solution
     two_terms = r"\\left\([^()]*\\cdot[^()]* \+ [^()]*\\cdot[^()]*\\right\)"
@@ -680,7 +691,7 @@ def test_a_batch_question_takes_the_mean_and_names_the_sum():
     old = HIDDEN[1, 1]
     assert math.isclose(q.answer, old - 0.05 * sum(terms) / 4)
     verdict = q.check(typed(q, old - 0.05 * sum(terms)))
-    assert verdict.misconception == "batch_sum"
+    assert verdict.mistake == "batch_sum"
     assert "sample by sample" in q.prompt and r"\frac{1}{4}" in q.solution
 
 
@@ -693,16 +704,16 @@ def test_one_sample_questions_refuse_a_batch_saying_what_to_ask(build):
 def test_stray_and_missing_factor_two_in_the_output_delta():
     q = delta_question(changed_setting(), "D0")
     ref = by_reference()
-    assert q.check(typed(q, 2 * ref.delta["D0"])).misconception == "stray_two"
-    assert q.check(typed(q, ref.delta["D0"] / 2)).misconception == "missing_two"
-    assert q.check(typed(q, -ref.delta["D0"])).misconception == "article_sign"
+    assert q.check(typed(q, 2 * ref.delta["D0"])).mistake == "stray_two"
+    assert q.check(typed(q, ref.delta["D0"] / 2)).mistake == "missing_two"
+    assert q.check(typed(q, -ref.delta["D0"])).mistake == "article_sign"
 
 
 def test_an_article_sign_question_names_the_correct_sign_as_the_slip():
     setting = random_setting(3, loss="article")
     q = new_weight_question(setting, "w(Z1->D0)")
     correct = new_weight_question(random_setting(3), "w(Z1->D0)").answer
-    assert q.check(typed(q, correct)).misconception == "correct_sign"
+    assert q.check(typed(q, correct)).mistake == "correct_sign"
     assert "article's convention" in q.check(typed(q, correct)).message
 
 
@@ -710,26 +721,28 @@ def test_forward_slips_a_for_z_and_the_bias_left_out():
     setting = random_setting(4, activation="sigmoid")
     trace = setting.trace()
     q = forward_question(setting, "Z2")
-    assert q.check(typed(q, trace.units["Z2"].a[0])).misconception == "forgot_activation"
+    assert q.check(typed(q, trace.units["Z2"].a[0])).mistake == "forgot_activation"
     unbiased = reference.F["sigmoid"][0](trace.units["Z2"].a[0] - setting.net.weight("X0->Z2"))
-    assert q.check(typed(q, unbiased)).misconception == "forgot_bias"
+    assert q.check(typed(q, unbiased)).mistake == "forgot_bias"
 
 
 def test_a_slip_that_gives_the_right_answer_is_not_offered():
     # with linear units f'(a) = 1: forgetting it changes nothing, so nothing is named
     q = delta_question(changed_setting(), "Z1")
-    assert "forgot_derivative" not in {d.misconception for d in q.diagnoses}
+    assert "forgot_derivative" not in {d.mistake for d in q.diagnoses}
     assert q.check(typed(q, q.answer)).correct
 
 
-def test_diagnoses_a_learner_could_not_tell_apart_fall_back_to_the_generic_messages():
+def test_two_slips_that_give_one_number_are_both_named_and_the_answer_is_never_a_slip():
     twins = [Diagnosis("forgot_alpha", 2.0, "first"), Diagnosis("batch_sum", 2.0001, "second"),
              Diagnosis("stray_two", 1.4000001, "the answer itself"),
              Diagnosis("step_as_weight", 0.4, "kept")]
     q = Question("What is 7/5?", 1.4, tolerance=1e-3, diagnoses=twins)
-    assert [d.message for d in q.diagnoses] == ["kept"]
-    assert q.check("2").message == "2 is not it. Try again, or take a hint."
-    assert q.check("0.4") == Feedback(False, "kept", "step_as_weight")
+    assert [d.message for d in q.diagnoses] == [
+        "2 different slips give this number. (1) first (2) second", "kept"]
+    both = q.check("2")
+    assert both.mistakes == ("forgot_alpha", "batch_sum") and "(1) first (2) second" in both.message
+    assert q.check("0.4") == Verdict(False, "kept", ("step_as_weight",))
     assert q.check("1.4").correct
 
 
@@ -738,7 +751,7 @@ def test_one_misconception_may_give_two_values():
              Diagnosis("one_path", 0.9, "one path")]
     q = Question("?", 1.4, tolerance=1e-3, diagnoses=paths)
     assert [d.value for d in q.diagnoses] == [0.5, 0.9]
-    assert q.check("0.9").misconception == q.check("0.5").misconception == "one_path"
+    assert q.check("0.9").mistake == q.check("0.5").mistake == "one_path"
 
 
 @pytest.mark.parametrize(("kwargs", "fragment"), [
@@ -757,11 +770,11 @@ def test_a_question_with_bad_diagnoses_or_form_is_refused(kwargs, fragment):
 @pytest.mark.parametrize(("kwargs", "fragment"), [
     ({"value": "2"}, "a Diagnosis's value (the wrong answer it recognises) must be a finite"),
     ({"value": math.inf}, "must be a finite number; got inf"),
-    ({"misconception": None}, "misconception and message must be text"),
-    ({"message": 3}, "misconception and message must be text"),
+    ({"mistake": None}, "mistake and message must be text"),
+    ({"message": 3}, "mistake and message must be text"),
 ])
 def test_a_diagnosis_that_could_not_be_matched_is_refused(kwargs, fragment):
-    arguments = {"misconception": "forgot_alpha", "value": 2.0, "message": "m", **kwargs}
+    arguments = {"mistake": "forgot_alpha", "value": 2.0, "message": "m", **kwargs}
     with pytest.raises(BpkitError, match=re.escape(fragment)):
         Diagnosis(**arguments)
 
@@ -784,22 +797,22 @@ def test_a_weight_that_rises_names_the_punishing_misconception():
                   if q.answer == 1.0 and "article's sign" not in q.prompt)
     assert rising.check("up").correct and rising.check(" Rises ").correct
     verdict = rising.check("down")
-    assert verdict.misconception == "weights_only_fall" and "rises" in verdict.message
-    assert rising.check("same").misconception == "weight_stays"
+    assert verdict.mistake == "weights_only_fall" and "rises" in verdict.message
+    assert rising.check("same").mistake == "weight_stays"
     assert "is a number" in rising.check("0.6").message
 
 
 def test_a_weight_that_falls_names_the_articles_sign_for_up():
     falling = next(q for q in (random_question(seed, "up or down") for seed in range(50))
                    if q.answer == -1.0 and "article's sign" not in q.prompt)
-    assert falling.check("up").misconception == "article_direction"
+    assert falling.check("up").mistake == "article_direction"
 
 
 def test_a_link_from_an_input_of_0_stays_the_same():
     article = Setting(Network(SIZES, weights=1.0), XOR_X[:1], XOR_Y[:1], ALPHA)
     q = direction_question(article, "w(X1->Z1)")
     assert q.answer == 0.0 and q.check("same").correct
-    assert q.check("up").misconception == q.check("down").misconception == "zero_gradient"
+    assert q.check("up").mistake == q.check("down").mistake == "zero_gradient"
 
 
 def test_random_questions_include_a_weight_that_rises():
@@ -816,16 +829,16 @@ def test_finite_difference_question_is_the_central_difference_of_the_loss():
     assert math.isclose(q.answer, estimate[0][2, 2], rel_tol=1e-8)
     ref = by_reference(sample=1)
     assert math.isclose(q.answer, ref.gradient["w(X2->Z3)"], rel_tol=1e-8)  # J is a parabola
-    assert q.check(typed(q, 2 * q.answer)).misconception == "fd_over_eps"
-    assert q.check(typed(q, -q.answer)).misconception == "fd_backwards"
+    assert q.check(typed(q, 2 * q.answer)).mistake == "fd_over_eps"
+    assert q.check(typed(q, -q.answer)).mistake == "fd_backwards"
     assert "agree" in q.solution
 
 
 def test_finite_difference_names_a_one_sided_difference_where_it_differs():
     q = finite_difference_question(random_setting(2, activation="tanh"), "w(X0->Z1)")
-    one_sided = [d for d in q.diagnoses if d.misconception == "fd_one_sided"]
+    one_sided = [d for d in q.diagnoses if d.mistake == "fd_one_sided"]
     for diagnosis in one_sided:
-        assert q.check(typed(q, diagnosis.value)).misconception == "fd_one_sided"
+        assert q.check(typed(q, diagnosis.value)).mistake == "fd_one_sided"
 
 
 def test_finite_difference_with_the_articles_sign_says_why_they_disagree():
@@ -879,7 +892,7 @@ def test_a_logistic_output_has_no_half_to_lose_but_its_other_slips_are_named():
     net = Network(SIZES, activation="tanh", output_activation="sigmoid", loss="logistic",
                   weights=[HIDDEN, OUTPUT])
     q = new_weight_question(Setting(net, XOR_X[1:2], XOR_Y[1:2], 0.2), "w(X0->Z1)")
-    named = {d.misconception for d in q.diagnoses}
+    named = {key for d in q.diagnoses for key in d.mistakes}
     assert not named & {"stray_two", "missing_two"}
     assert {"article_sign", "forgot_derivative", "forgot_alpha"} <= named
 

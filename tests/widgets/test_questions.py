@@ -7,12 +7,13 @@ from bpkit import (
     XOR_X,
     XOR_Y,
     BpkitError,
+    Question,
     Setting,
     article_network,
     new_weight_question,
     number,
+    random_question,
 )
-from bpkit.core.practice.exercises import Question, random_question
 from bpkit.widgets.questions import QuestionWidget
 
 
@@ -93,7 +94,7 @@ def article_warm_up():
 
 def test_the_feedback_names_the_misconception_behind_a_wrong_answer():
     widget = QuestionWidget(new_weight_question(article_warm_up(), "w(X0->Z1)"))
-    wrong = next(d for d in widget.question.diagnoses if d.misconception == "article_sign")
+    wrong = next(d for d in widget.question.diagnoses if d.mistake == "article_sign")
     widget.answer_box.value = number(wrong.value)
     shown = html.unescape(widget.feedback.value)
     assert wrong.message in shown and "&#10008;" in widget.feedback.value

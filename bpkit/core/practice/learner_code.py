@@ -1,10 +1,28 @@
-"""What the checkers of a learner's code share: the line of their function an error came from."""
+"""What the checkers of a learner's code share: where an error came from, one precision policy.
+
+Both ``check_backward`` and ``check_backprop`` judge numbers the same way: an answer equal to
+the right one to float64 precision is right; one equal only to single precision (float32) is
+right too, and the verdict says so; anything further off is wrong, and a refusal prints enough
+digits that the two numbers it shows differ.
+"""
 
 from __future__ import annotations
 
 import linecache
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from bpkit.core.fmt import number
+
+DOUBLE_RTOL = 1e-9
+"""An answer this close to the right one (relative to the largest right number) is exact."""
+SINGLE_RTOL = 1e-5
+"""This close, it is right to single precision: float32 keeps about 7 digits, and a backprop in
+float32 lands within a few 1e-7 of the float64 answer (relative to its largest number)."""
+SINGLE_DTYPES = (np.float16, np.float32)
+"""The dtypes a learner's numbers come back in when they were computed in single precision."""
 
 
 def learner_line(function: Callable[..., object], error: BaseException) -> tuple[int, str] | None:
@@ -19,3 +37,45 @@ def learner_line(function: Callable[..., object], error: BaseException) -> tuple
     if code is None or not lines:
         return None
     return lines[-1], linecache.getline(code.co_filename, lines[-1]).strip()
+
+
+def where(function: Callable[..., object], error: BaseException) -> str:
+    """' on line N (code)' for the learner's line ``error`` came from, or '' if none."""
+    found = learner_line(function, error)
+    if found is None:
+        return ""
+    return f" on line {found[0]}" + (f" ({found[1]})" if found[1] else "")
+
+
+def agreement(got: Sequence[np.ndarray], want: Sequence[np.ndarray]) -> str | None:
+    """'double' if each array of ``got`` equals ``want``'s to float64 precision, 'single' if
+    only to float32's, else None; each gap is measured against that array's largest number."""
+    worst = 0.0
+    for mine, right in zip(got, want):
+        scale = max(float(np.max(np.abs(right), initial=0.0)), 1e-12)
+        gap = float(np.max(np.abs(np.asarray(mine, float) - right), initial=0.0))
+        if not gap <= SINGLE_RTOL * scale:  # nan included
+            return None
+        worst = max(worst, gap / scale)
+    return "double" if worst <= DOUBLE_RTOL else "single"
+
+
+def single_note(float32: bool) -> str:
+    """What a right-to-single-precision verdict adds: why the last digits differ."""
+    how = ("it was computed in single precision (float32)" if float32 else
+           "it matches only as far as single precision (float32) would")
+    return (f"right to single precision: {how}, which keeps about 7 significant figures "
+            "(float64 keeps about 16), so its last digits differ; that is fine here")
+
+
+def should_gave(right: float, got: float) -> tuple[str, str]:
+    """``right`` and ``got`` written with enough significant figures (4 or more) to differ."""
+    for digits in range(4, 18):
+        texts = number(right, digits), number(got, digits)
+        if texts[0] != texts[1]:
+            return texts
+    return texts
+
+
+__all__ = ["DOUBLE_RTOL", "SINGLE_RTOL", "agreement", "learner_line", "should_gave",
+           "single_note", "where"]

@@ -198,6 +198,19 @@ MISTAKES: dict[str, Mistake] = _catalogue(
     Mistake("forgot_bias", "the bias left out of a weighted sum",
             "That leaves out the bias: each weighted sum also adds the bias weight times the "
             "bias unit's activation, which is always 1 (X0 = 1, Z0 = 1)."),
+    # ----- how a number is typed ----------------------------------------------------------------
+    Mistake("unreadable", "an answer bpkit cannot read as a number",
+            "bpkit reads plain numbers such as 1.4, -4 or 7/5, never formulas or code: the "
+            "message says what to type instead."),
+    Mistake("wrong_sign", "the right size with the wrong sign",
+            "That has the right size but the wrong sign: check the sign of each factor, and "
+            "which way round the output delta's difference goes."),
+    Mistake("too_few_figures", "the answer rounded to too few figures",
+            "That is the answer rounded too far: keep more significant figures, as many as "
+            "the question asks for."),
+    Mistake("rounding", "close, but rounded along the way",
+            "That is close: rounding in the middle of a computation adds up. Keep more digits "
+            "until the end."),
     # ----- a backward rule (notebook 10) ---------------------------------------------------------
     Mistake("swapped", "multiply's gradients swapped",
             "The gradients are swapped: a's gradient is grad times the OTHER factor, b (and b's "

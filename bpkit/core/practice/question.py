@@ -1,0 +1,197 @@
+"""A question: its answer, hints, worked solution, and the wrong answers it can name.
+
+``Question.check`` reads what the learner typed (``practice.answers``, never evaluated) and
+gives a ``Verdict``: right, a wrong answer a known mistake produces (named from the catalogue,
+``practice.mistakes``; several when different slips give the same number), or what the number
+tells (the wrong sign, too few figures, rounding).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bpkit.core import validate
+from bpkit.core.errors import BpkitError
+from bpkit.core.fmt import number
+from bpkit.core.practice.answers import (
+    DIRECTIONS,
+    parse_answer,
+    parse_direction,
+    significant_figures,
+)
+from bpkit.core.practice.mistakes import MISTAKES
+from bpkit.core.practice.verdict import Verdict, right, wrong
+
+MISCONCEPTIONS: dict[str, str] = {key: entry.message for key, entry in MISTAKES.items()}
+"""The catalogue's messages by key (``practice.mistakes.MISTAKES`` holds what each one is)."""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A wrong answer that one mistake produces, and the message that names it."""
+
+    mistake: str
+    """A key of ``MISTAKES`` (or any short name, for a question made by hand)."""
+    value: float
+    """The answer the mistake gives (for a direction question: +1, -1 or 0)."""
+    message: str
+
+    def __post_init__(self) -> None:
+        """Refuse a diagnosis that could not be matched or shown, naming the bad field."""
+        if not isinstance(self.mistake, str) or not isinstance(self.message, str):
+            raise BpkitError("a Diagnosis's mistake and message must be text, such as "
+                             f"'forgot_alpha' and {MISCONCEPTIONS['forgot_alpha'][:20]!r}...; got "
+                             f"{type(self.mistake).__name__} and "
+                             f"{type(self.message).__name__}")
+        object.__setattr__(self, "value", validate.real_number(
+            self.value, "a Diagnosis's value (the wrong answer it recognises)"))
+
+    @property
+    def mistakes(self) -> tuple[str, ...]:
+        """Every mistake that gives this answer (several where slips give one number)."""
+        return tuple(self.mistake.split("+"))
+
+
+def diagnosis(key: str, value: float) -> Diagnosis:
+    """The diagnosis of the catalogue's mistake ``key``, which gives ``value``."""
+    return Diagnosis(key, value, MISTAKES[key].message)
+
+
+ANSWER_FORMS = ("number", "direction")
+"""What a question's answer box reads: a number, or a direction (up, down or same)."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question with an answer, hints to reveal one by one, a worked solution, and diagnoses.
+
+    ``diagnoses`` are the wrong answers known mistakes produce. One the answer itself matches
+    is dropped (typing the answer is never called a mistake); where two mistakes give the same
+    answer, the learner is told both.
+    """
+
+    prompt: str
+    """HTML with LaTeX in $...$ (shown in an HTMLMath widget)."""
+    answer: float
+    """The number; for a direction question +1 (up), -1 (down) or 0 (same)."""
+    tolerance: float = 1e-6
+    """Relative tolerance; ``abs_tolerance`` covers answers at or near 0."""
+    hints: list[str] = field(default_factory=list)
+    solution: str = ""
+    """The worked solution: text and a LaTeX block in $$...$$."""
+    abs_tolerance: float = 1e-9
+    diagnoses: tuple[Diagnosis, ...] = ()
+    answer_form: str = "number"
+    """'number', or 'direction' for a question answered with up, down or same."""
+    figures: int | None = None
+    """How many significant figures the prompt asks for (None: no such request)."""
+
+    def __post_init__(self) -> None:
+        """Refuse a question that could not be asked or checked, naming the bad field."""
+        if not isinstance(self.prompt, str) or not isinstance(self.solution, str):
+            raise BpkitError("a Question's prompt and solution must be text; got "
+                             f"{type(self.prompt).__name__} and {type(self.solution).__name__}")
+        if (isinstance(self.hints, (str, bytes)) or not isinstance(self.hints, Sequence)
+                or not all(isinstance(hint, str) for hint in self.hints)):
+            raise BpkitError(f"a Question's hints must be a list of texts, one per hint; "
+                             f"got {self.hints!r:.60}")
+        if not isinstance(self.answer_form, str) or self.answer_form not in ANSWER_FORMS:
+            raise BpkitError(f"a Question's answer_form must be 'number' or 'direction' (up, "
+                             f"down or same); got {self.answer_form!r:.40}")
+        object.__setattr__(self, "answer", validate.real_number(self.answer, "the answer"))
+        if self.answer_form == "direction" and self.answer not in DIRECTIONS:
+            raise BpkitError(f"a direction question's answer must be 1 (up), -1 (down) or 0 "
+                             f"(same); got {self.answer!r}")
+        object.__setattr__(self, "tolerance",
+                           validate.positive_number(self.tolerance, "the tolerance"))
+        object.__setattr__(self, "abs_tolerance",
+                           validate.positive_number(self.abs_tolerance, "abs_tolerance"))
+        if self.figures is not None:
+            object.__setattr__(self, "figures", validate.whole_number(
+                self.figures, "figures (the significant figures asked for)", 1, 17))
+        object.__setattr__(self, "hints", list(self.hints))
+        object.__setattr__(self, "diagnoses", self._told_apart(self.diagnoses))
+
+    def _told_apart(self, diagnoses: object) -> tuple[Diagnosis, ...]:
+        """The diagnoses apart from the answer, one per value: mistakes giving one value merged."""
+        if (isinstance(diagnoses, (str, bytes)) or not isinstance(diagnoses, Sequence)
+                or not all(isinstance(d, Diagnosis) for d in diagnoses)):
+            raise BpkitError("a Question's diagnoses must be a list of Diagnosis (a wrong "
+                             f"answer and its message); got {diagnoses!r:.60}")
+        groups: list[list[Diagnosis]] = []
+        for found in (d for d in diagnoses if self._apart(d.value, self.answer)):
+            group = next((g for g in groups if not self._apart(found.value, g[0].value)), None)
+            if group is None:
+                groups.append([found])
+            elif all(found.mistake != d.mistake for d in group):
+                group.append(found)
+        return tuple(group[0] if len(group) == 1 else _merged(group) for group in groups)
+
+    def _apart(self, first: float, second: float) -> bool:
+        """True if no typed answer is within the tolerance of both values."""
+        if self.answer_form == "direction":
+            return first != second
+        return not math.isclose(first, second, rel_tol=2 * self.tolerance,
+                                abs_tol=2 * self.abs_tolerance)
+
+    def _near(self, value: float, target: float) -> bool:
+        """True if ``value`` is ``target`` within the question's tolerances."""
+        if self.answer_form == "direction":
+            return value == target
+        return math.isclose(value, target, rel_tol=self.tolerance, abs_tol=self.abs_tolerance)
+
+    def is_close(self, value: float) -> bool:
+        """True if ``value`` is the answer within the question's tolerances."""
+        value = validate.real_number(value, "the value to compare with the answer")
+        return self._near(value, self.answer)
+
+    def _read(self, text: str) -> float:
+        """The typed answer as a number (a direction as +1, -1 or 0)."""
+        return parse_direction(text) if self.answer_form == "direction" else parse_answer(text)
+
+    def _shown(self, value: float) -> str:
+        """An answer as the learner writes it: a number, or up / down / same."""
+        return DIRECTIONS[value] if self.answer_form == "direction" else number(value, 6)
+
+    def check(self, text: str) -> Verdict:
+        """The verdict on a typed answer; unreadable text gets a message, never an exception."""
+        try:
+            value = self._read(text)
+        except BpkitError as err:
+            return wrong(str(err), "unreadable")
+        if self._near(value, self.answer):
+            return right(f"Correct: {self._shown(self.answer)}.")
+        for found in self.diagnoses:
+            if self._near(value, found.value):
+                return wrong(found.message, *found.mistakes)
+        if self.answer_form == "direction":
+            return wrong(f"Not {self._shown(value)}. Look at the signs of z and \u03b4, or "
+                         "take a hint.")
+        return self._number_verdict(text, value)
+
+    def _number_verdict(self, text: str, value: float) -> Verdict:
+        """What a wrong number no mistake explains still tells: sign, figures, rounding."""
+        if self.answer != 0 and self._near(-value, self.answer):
+            return wrong(f"{number(value)} has the right size but the wrong sign.", "sign")
+        figures = significant_figures(text)
+        if (figures is not None and self.figures is not None and figures < self.figures
+                and value == float(f"{self.answer:.{figures}g}")):
+            return wrong(f"{text.strip()} is the answer rounded to {figures} significant "
+                         f"figure{'s' if figures > 1 else ''}: keep more figures (give "
+                         f"{self.figures}).", "too_few_figures")
+        if math.isclose(value, self.answer, rel_tol=1e-2):
+            return wrong(f"{number(value)} is close: check your rounding (keep more digits "
+                         "until the end).", "rounding")
+        return wrong(f"{number(value)} is not it. Try again, or take a hint.")
+
+
+def _merged(group: list[Diagnosis]) -> Diagnosis:
+    """One diagnosis for mistakes that give the same answer: the message names each of them."""
+    listed = " ".join(f"({i}) {d.message}" for i, d in enumerate(group, start=1))
+    return Diagnosis("+".join(d.mistake for d in group), group[0].value,
+                     f"{len(group)} different slips give this number. {listed}")
+
+
+__all__ = ["ANSWER_FORMS", "MISCONCEPTIONS", "Diagnosis", "Question", "diagnosis"]
