@@ -58,7 +58,7 @@ endif
 endif
 OPEN_BROWSER = $(if $(value NO_BROWSER),--no-browser)
 
-.PHONY: lab student present notebooks test lint browser screenshots clean worksheet
+.PHONY: lab student present notebooks test lint browser screenshots clean worksheet assignments
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "bpkit needs Python 3.10 or newer; this is " + sys.version.split()[0])'
@@ -121,6 +121,11 @@ notebooks: $(VENV)/.installed-test
 # key with worked solutions, as HTML and PDF (printed by Chromium) in build/worksheets/.
 worksheet: $(VENV)/.installed-test
 	$(BIN)/python tools/worksheet.py
+
+# An nbgrader course folder for the code the learner writes in 10 and 11: nbgrader_config.py
+# and source/<notebook>/, solutions in, in build/assignments/ (docs/classroom.md: grading).
+assignments: $(VENV)/.installed-test
+	$(BIN)/python tools/assignments.py
 
 # Copy the screenshots the browser tests took into docs/ (for the README).
 screenshots:

@@ -3,7 +3,7 @@
 tools/assignments.py writes a course folder; nbgrader's own command line then generates the
 students' version, autogrades three submissions in one call per course (all assignments, all
 students) and exports the grades: the release as generated scores 0, a wrong answer part of the
-points, the reference solutions all of them. About 40 s on this project's 2-core machine.
+points, the reference solutions all of them. About 45 s on this project's 2-core machine.
 """
 
 from __future__ import annotations

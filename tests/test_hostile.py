@@ -41,6 +41,7 @@ from bpkit import (
     StepTrace,
     SymbolicNetwork,
     Table,
+    Verdict,
     article_network,
     check_backprop,
     check_gradients,
@@ -297,6 +298,9 @@ CORE = [
           {"mistake": TEXT, "message": TEXT, "value": REAL}),
     Entry("parse_direction", call_of(parse_direction, text="up")),
     Entry("Question.check", method_of(question, "check", text="7/5"), {"text": LABELS}),
+    Entry("Verdict", call_of(Verdict, correct=False, message="m", mistakes=("forgot_alpha",)),
+          {"correct": only("True"), "message": TEXT, "mistakes": TEXT | only("[]")}),
+    Entry("Verdict.assert_correct", method_of(lambda: Verdict(True, "right"), "assert_correct")),
     Entry("Question.is_close", method_of(question, "is_close", value=1.4), {"value": REAL}),
     Entry("Setting", call_of(Setting, net=NET, x=XOR_X[:1], y=XOR_Y[:1], lr=0.1),
           {"y": REAL | {"True", "[1]"}, "lr": only("1.5")}),
@@ -536,7 +540,7 @@ MATRICES: list[Entry] = [  # 11_matrices
     Entry("pass_shapes", call_of(pass_shapes, net=NET, n=7)),
     Entry("shape_trick", call_of(shape_trick, net=NET, n=4, layer=1, quantity="delta")),
     Entry("classic_bugs", call_of(classic_bugs, net=NET, X=XOR_X, Y=XOR_Y,
-                                  bugs=["sum", "no half"]),
+                                  bugs=["batch_sum", "stray_two"]),
           {"bugs": only("None")}),
     Entry("f_prime", call_of(f_prime, net=NET,
                              a=Fresh(lambda: net().forward(with_bias(XOR_X))[0]))),
@@ -746,7 +750,8 @@ def test_every_hostile_argument_is_refused_with_a_bpkit_error(entry):
     assert not problems, "\n".join(problems)
 
 
-RECORDS = {"BpkitError", "Computation", "History", "Link", "StepTrace", "Unit"}
+RECORDS = {"BpkitError", "CheckFailedError", "Computation", "History", "Link", "StepTrace",
+           "Unit"}
 """Exceptions and records that bpkit makes and a learner reads: their methods are swept, but
 no one builds them by hand."""
 

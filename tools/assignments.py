@@ -181,9 +181,10 @@ def main(argv: list[str]) -> int:
         return 2
     for path in written:
         print(f"wrote {path}")
-    print(f"{'wrote' if new_config else 'kept your own'} {folder / 'nbgrader_config.py'}")
-    print(f"next, in {folder}: " + "; ".join(f"nbgrader generate_assignment {name}"
-                                             for name in ASSIGNED))
+    print(f"{'wrote' if new_config else 'kept the existing'} {folder / 'nbgrader_config.py'}")
+    print(f"next, in {folder} with .venv active (nbgrader runs `alembic` from PATH): "
+          + "; ".join(f"nbgrader generate_assignment {name}" for name in ASSIGNED)
+          + " (docs/classroom.md, Grading the code with nbgrader)")
     return 0
 
 

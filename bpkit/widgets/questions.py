@@ -11,7 +11,8 @@ from bpkit.core.practice.question import Question
 from bpkit.core.practice.verdict import Verdict
 from bpkit.widgets.view import WidgetView
 
-PLACEHOLDERS = {"number": "your answer, e.g. 1.4 or -7/5", "direction": "up, down or same"}
+PLACEHOLDERS = {"number": "your answer, e.g. 1.4 or -7/5", "direction": "up, down or same",
+                "shape": "(rows, columns)"}
 """What the answer box suggests, by the question's answer form."""
 
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from fractions import Fraction
 
+from bpkit.core import validate
 from bpkit.core.errors import BpkitError
 
 _DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
@@ -196,3 +197,96 @@ def significant_figures(text: str) -> int | None:
         return None
     digits = re.split("[eE]", plain)[0].replace(".", "").lstrip("0")
     return max(1, len(digits))
+
+
+# ----- a shape: rows and columns ------------------------------------------------------------------
+SHAPE_LIMIT = 100_000
+"""Sizes in a typed shape stay below this: no array of bpkit has as many rows or columns (a
+layer has at most 10,000 units, a batch in ``pass_shapes`` at most 10,000 samples)."""
+_SHAPE_EXAMPLE = "a shape such as (7, 5), 7, 5 or 7x5: the rows, then the columns"
+_SHAPE_SEPARATOR = re.compile(r"\s*(?:,|;|\u00d7|[xX]|\bby\b)\s*|\s+")
+_BRACKETS = {"(": ")", "[": "]"}
+
+
+def shape_value(rows: int, columns: int) -> float:
+    """A shape as the one number a Question holds: rows · SHAPE_LIMIT + columns.
+
+    A direction is held as +1, -1 or 0 the same way; ``shape_of`` reads it back. Every shape
+    of whole sizes from 1 to SHAPE_LIMIT - 1 has its own number, exact in a float.
+    """
+    sizes = [validate.whole_number(size, f"a shape's {what}", 1, SHAPE_LIMIT - 1)
+             for size, what in ((rows, "rows"), (columns, "columns"))]
+    return float(sizes[0] * SHAPE_LIMIT + sizes[1])
+
+
+def shape_of(value: float) -> tuple[int, int]:
+    """The (rows, columns) a number from ``shape_value`` stands for; else a BpkitError."""
+    number = validate.real_number(value, "a shape's number", "a number from shape_value")
+    rows, columns = divmod(number, SHAPE_LIMIT)
+    if not number.is_integer() or not 1 <= rows < SHAPE_LIMIT or columns < 1:
+        raise BpkitError(f"{number!r:.20} is not a shape's number: make one with "
+                         "shape_value(rows, columns)")
+    return int(rows), int(columns)
+
+
+def shape_words(value: float) -> str:
+    """A shape's number written as a learner types it: (7, 5)."""
+    rows, columns = shape_of(value)
+    return f"({rows}, {columns})"
+
+
+def _size(token: str, shown: str) -> int:
+    """One typed size: a whole number from 1 to SHAPE_LIMIT - 1, else a message saying why."""
+    if re.fullmatch(r"\d+", token, re.ASCII):
+        size = int(token)
+        if size == 0:
+            raise BpkitError(f"{shown} has a size 0: every array here has at least one row and "
+                             "one column")
+        if size >= SHAPE_LIMIT:
+            raise BpkitError(f"{shown} has a size of {len(token)} digits: no array here has "
+                             f"{SHAPE_LIMIT:,} rows or columns or more")
+        return size
+    if re.fullmatch(r"-\d+", token, re.ASCII):
+        raise BpkitError(f"{shown} has a negative size, {token}: a shape counts rows and "
+                         "columns, so each is a whole number of at least 1")
+    if _DECIMAL.fullmatch(token) or _FRACTION.fullmatch(token):
+        raise BpkitError(f"{shown} has the size {token}, which is not whole: a shape counts "
+                         "rows and columns, such as (7, 5)")
+    raise BpkitError(f"{shown} is not a shape bpkit can read ({_quoted(token)} is not a size): "
+                     f"type {_SHAPE_EXAMPLE}, with numbers, not names such as n")
+
+
+def parse_shape(text: str) -> tuple[int, int]:
+    """A learner's typed shape: '(7, 5)', '7, 5', '7x5', '7 × 5', '7 by 5', '[7, 5]'.
+
+    Read by a regex, never evaluated; full-width characters read as ASCII. Anything else gets
+    a BpkitError saying what to type: one size, three sizes, a product such as 7*5, a size
+    that is 0, negative, not whole or a name, an unmatched bracket.
+    """
+    plain, shown = _readable(text, "(7, 5)")
+    if not plain:
+        raise BpkitError(f"no answer yet: type {_SHAPE_EXAMPLE}")
+    inner = plain
+    if plain[0] in _BRACKETS or plain[-1] in _BRACKETS.values():
+        if _BRACKETS.get(plain[0]) != plain[-1]:
+            raise BpkitError(f"{shown} has an unmatched bracket: type (7, 5), or 7, 5 without "
+                             "brackets")
+        inner = plain[1:-1].strip()
+    if "*" in inner or "\u00b7" in inner:
+        raise BpkitError(f"{shown} looks like a product: a shape is two sizes side by side, "
+                         "the rows then the columns, such as (7, 5) or 7x5")
+    sizes = _SHAPE_SEPARATOR.split(inner)
+    if len(sizes) > 2:
+        raise BpkitError(f"{shown} has {len(sizes)} parts: every array here is a matrix with "
+                         "two sizes, the rows and the columns, such as (7, 5)")
+    if len(sizes) == 2 and not all(sizes):
+        raise BpkitError(f"{shown} is missing a size: type both, the rows and the columns, "
+                         "such as (7, 5)")
+    if len(sizes) == 1:
+        one = sizes[0]
+        if _DECIMAL.fullmatch(one) or _FRACTION.fullmatch(one):
+            raise BpkitError(f"{shown} is one number: a shape here has two, the rows and the "
+                             "columns, such as (7, 5)")
+        raise BpkitError(f"{shown} is not a shape bpkit can read: type {_SHAPE_EXAMPLE}")
+    rows, columns = (_size(token, shown) for token in sizes)
+    return rows, columns

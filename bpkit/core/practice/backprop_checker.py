@@ -1,21 +1,22 @@
 """A check of a learner's vectorised backprop that names the mistake behind a wrong answer.
 
-The learner writes ``backprop(net, z0, Y)``, returning dJ/dW for every layer as a list shaped
-like ``net.weights`` (the squared loss, the mean over the batch). ``check_backprop`` runs it on
-several small nets (layers of different sizes, square ones, two outputs, two hidden layers,
-batches of several samples), compares each layer with ``Network.backprop``, and names what is
-wrong: a transposed gradient, the sum instead of the mean, the ½ of the loss, the sign, a
-forgotten f′(a), the bias column, updated weights. A stub that is not written yet gets a
-friendly message; an exception in the learner's code is reported with its line. The learner's
-code is called, never read as text.
+The learner's ``backprop(net, z0, Y)`` returns dJ/dW for every layer, a list shaped like
+``net.weights`` (squared loss, mean over the batch). ``check_backprop`` runs it on the nets of
+``CASES`` and names a wrong answer by keys of ``practice.mistakes.MISTAKES`` only when one
+explanation holds on EVERY net: each candidate slip is replayed (``practice.replay``), and each
+layer's factor against it is explained by known factors (sign, n, 1/n, 2, ½), per layer where the
+layers differ. Explanations that give the same numbers everywhere are all named; none gives
+'wrong_values' with the factors or the gap. The learner's code is called, never read as text.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 
@@ -24,15 +25,10 @@ from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
 from bpkit.core.lessons.matrix_form import shape_text
 from bpkit.core.network import Network, with_bias
-from bpkit.core.practice import mistakes, replay
-from bpkit.core.practice.classic_bugs import common_factor
-from bpkit.core.practice.learner_code import learner_line
+from bpkit.core.practice import learner_code as code
+from bpkit.core.practice.mistakes import MISTAKES, NO_SLIP
+from bpkit.core.practice.replay import replay
 from bpkit.core.practice.verdict import Verdict, right, wrong
-
-RTOL, ATOL = 1e-6, 1e-9
-"""How close a learner's gradient must be to Network.backprop's to count as the same."""
-RATES = (0.1, 0.5, 1.0)
-"""Learning rates tried when looking for hidden deltas made from already-updated weights."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +53,13 @@ class Case:
         return (with_bias(rng.uniform(-1.0, 1.0, (self.n, self.sizes[0]))),
                 rng.uniform(0.0, 1.0, (self.n, self.sizes[-1])))
 
+    @property
+    def layout(self) -> str:
+        """The sizes as a learner reads them: 3-5-2."""
+        return "-".join(map(str, self.sizes))
+
     def __str__(self) -> str:
-        layout = "-".join(map(str, self.sizes))
-        return (f"a {layout} net ({self.activation} hidden units, {self.output_activation} "
+        return (f"a {self.layout} net ({self.activation} hidden units, {self.output_activation} "
                 f"outputs) with a batch of {self.n}")
 
 
@@ -72,39 +72,31 @@ CASES = (
 """Layers of different sizes, a square W (where a transposed W still runs), two hidden layers,
 one and two outputs, and batch sizes that all differ, so each mistake shows."""
 
-NOT_WRITTEN = "not written"
-MISTAKES: dict[str, str] = {
-    "right": "right on every net",
-    NOT_WRITTEN: "the stub is still in place",
-    "error": "the code raised an exception",
-    "changed weights": "changed net.weights",
-    "changed inputs": "changed z0 or Y in place",
-    "not a list": "did not return a list of arrays",
-    "wrong count": "returned the wrong number of arrays",
-    "not numbers": "returned something that is not an array of numbers",
-    "reversed": "returned the layers in reverse order",
-    "transposed gradient": "a layer's gradient is transposed",
-    "bias row": "the bias column was not dropped when sending deltas back",
-    "no bias column": "a gradient without the bias column",
-    "wrong shape": "a gradient of the wrong shape",
-    "not finite": "a gradient holds nan or inf",
-    "sum": "summed over the batch instead of the mean",
-    "mean twice": "divided by n twice",
-    "half": "a factor 2: the ½ in the loss",
-    "extra half": "a factor ½ too many",
-    "sign": "the sign flipped (the article's y − h)",
-    "scaled": "every gradient off by one constant factor",
-    "no f' output": "forgot f′(a) in the output delta",
-    "no f' hidden": "forgot f′(a) in the hidden deltas",
-    "transposed W": "W where Wᵀ belongs in the hidden delta",
-    "updated weights": "used the updated weights",
-    "wrong values": "a layer's gradient is wrong",
-}
-"""Every verdict ``check_backprop`` gives, by its key, with what it means."""
-
-
-def _verdict(mistake: str, message: str) -> Verdict:
-    return right(message) if mistake == "right" else wrong(message, mistake)
+SLIPS = ("forgot_output_derivative", "forgot_hidden_derivative", "forgot_derivative",
+         "transposed_w", "wrong_bias_column")
+"""The catalogue's slips replayed as they are (and one_path, updated_weights: see _bases)."""
+ONE_PATH_LAYERS = 2
+"""WORKAROUND until replay's Slip(path=k) follows one path in every hidden layer (it does in the
+last one only): one_path is judged on the output layer and the last hidden layer alone."""
+ROLES = {"all": "in every layer", "output": "in the output layer's gradient only (grads[-1])",
+         "first": "in layer 1's gradient only (grads[0])",
+         "hidden": "in every layer but the output's (grads[:-1])",
+         "upper": "in every layer but layer 1 (grads[1:])"}
+"""Which layers a per-layer slip is in, named by role so it means the same at any depth."""
+_ROLE_SETS = {"all": {0, 1, 2}, "output": {2}, "first": {0}, "hidden": {0, 1}, "upper": {1, 2}}
+_GROUPS = {"article_sign": "sign", "gradient_sign": "sign", "stray_two": "two",
+           "missing_two": "two", "batch_sum": "batch", "mean_twice": "batch"}
+ATOMS = (("article_sign", "all"), ("stray_two", "all"), ("missing_two", "all"),
+         *((key, role) for key in ("batch_sum", "mean_twice") for role in ROLES),
+         *(("gradient_sign", role) for role in ROLES if role != "all"))
+"""Every known factor of a layer's gradient and the layers it is in: the sign, 2 and ½ act on
+the output delta (every layer); the sum (n), n twice (1/n) and a flipped sign per layer."""
+COMBOS = [c for size in range(4) for c in itertools.combinations(range(len(ATOMS)), size)
+          if all(_GROUPS[ATOMS[i][0]] != _GROUPS[ATOMS[j][0]]
+                 or not _ROLE_SETS[ATOMS[i][1]] & _ROLE_SETS[ATOMS[j][1]]
+                 for i, j in itertools.combinations(c, 2))]
+"""Every product of at most three atoms, no two acting alike on one layer; the simplest first."""
+_INCIDENCE = np.array([[i in c for i in range(len(ATOMS))] for c in COMBOS], float)
 
 
 def _layer(k: int) -> str:
@@ -112,216 +104,269 @@ def _layer(k: int) -> str:
     return f"layer {k}'s gradient (grads[{k - 1}], for W{k})"
 
 
+def _said(key: str, case: Case, context: str = "") -> Verdict:
+    """A verdict naming one mistake on one net: the catalogue's message, then the context."""
+    return wrong(f"{MISTAKES[key].message} On {case}{': ' + context if context else '.'}", key)
+
+
 def _error(backprop: Callable[..., object], err: Exception, case: Case) -> Verdict:
     """An exception in the learner's code, with its line and a hint for a shape mismatch."""
     if isinstance(err, NotImplementedError):
-        return _verdict(NOT_WRITTEN, "not written yet: backprop still raises "
-                        "NotImplementedError. Write its body (about 10 lines), run its cell, "
-                        "then run this check again.")
-    found = learner_line(backprop, err)
-    where = "" if found is None else f" on line {found[0]}" + (f" ({found[1]})" if found[1] else "")
-    text = str(err).strip() or "(no message)"
-    hint = ""
+        return wrong("not written yet: backprop still raises NotImplementedError. Write its body "
+                     "(about 10 lines), run its cell, then run this check again.", "not_written")
+    text, hint, keys = str(err).strip() or "(no message)", "", ["error"]
     if isinstance(err, ValueError) and ("shape" in text or "mismatch" in text):
         hint = (" The shapes do not fit: print each array's .shape and compare with the shapes "
                 "table; δ_(l+1) W_(l+1)[:, 1:] has a_l's shape, δ_lᵀ z_(l−1) has W_l's.")
         shapes = [(int(r), int(c)) for r, c in re.findall(r"\((\d+), ?(\d+)\)", text)]
         if len(shapes) == 2 and shapes[0][0] == shapes[1][0] and abs(
                 shapes[0][1] - shapes[1][1]) == 1:
-            hint += (" These two differ by one column: the bias column. Drop column 0 of W "
-                     "(W[l][:, 1:]) when sending deltas back: a bias unit has no delta.")
-    return _verdict("error", f"On {case}, your backprop stopped with {type(err).__name__}"
-                    f"{where}: {text}.{hint}")
+            hint += " These two differ by one column: the bias column."
+            keys.append("bias_not_dropped")
+    return wrong(f"On {case}, your backprop stopped with {type(err).__name__}"
+                 f"{code.where(backprop, err)}: {text}.{hint} "
+                 + " ".join(MISTAKES[key].message for key in keys), *keys)
 
 
 def _arrays(got: object, right: list[np.ndarray],
-            case: Case) -> list[np.ndarray] | Verdict:
-    """The learner's result as float arrays shaped like ``right``, or a verdict on what is off."""
-    count = len(right)
-    shapes = ", ".join(shape_text(r.shape) for r in right)
-    expected = f"a list of {count} arrays, one per layer of weights, shaped {shapes}"
+            case: Case) -> tuple[list[np.ndarray], bool] | Verdict:
+    """The learner's arrays shaped like ``right`` and whether any was float32, or a verdict."""
+    want = [r.shape for r in right]
+    expected = (f"a list of {len(right)} arrays, one per layer of weights, shaped "
+                f"{', '.join(map(shape_text, want))}")
     if got is None:
-        return _verdict(NOT_WRITTEN, "not written yet: backprop returned None (is its `return "
-                        "grads` line missing?). Write its body, run its cell, then run this "
-                        "check again.")
+        return wrong("not written yet: backprop returned None (is its `return grads` line "
+                     "missing?). Write its body, run its cell, then run this check again.",
+                     "not_written")
     if isinstance(got, np.ndarray) or not isinstance(got, (list, tuple)):
         kind = (f"one array of shape {shape_text(got.shape)}" if isinstance(got, np.ndarray)
                 else f"{type(got).__name__} {got!r:.40}")
-        return _verdict("not a list", f"On {case}, your backprop returned {kind}; "
-                        f"expected {expected} (like net.weights).")
-    if len(got) != count:
-        return _verdict("wrong count", f"On {case}, your backprop returned {len(got)} "
-                        f"array(s); expected {expected}.")
-    arrays = []
-    for index, item in enumerate(got):
-        try:
-            arrays.append(validate.real_array(item, f"grads[{index}]"))
-        except BpkitError as err:
-            return _verdict("not numbers", f"On {case}: {err}")
-    got_shapes = [arr.shape for arr in arrays]
-    want = [r.shape for r in right]
-    if count > 1 and got_shapes != want and got_shapes == want[::-1]:
-        return _verdict("reversed", f"On {case}, your gradients are in reverse order: grads[0] "
-                        f"must be layer 1's (shape {shape_text(want[0])}, like net.weights[0]), "
-                        "the output layer's comes last. Insert each new gradient at the front.")
-    for k, (arr, shape) in enumerate(zip(arrays, want), start=1):
-        if arr.shape == shape:
-            continue
-        got_text = f"shape {shape_text(arr.shape)} where W{k} has {shape_text(shape)}"
-        if arr.shape == shape[::-1]:
-            return _verdict("transposed gradient", f"On {case}, {_layer(k)} is transposed: "
-                            f"{got_text}. It is δ{k}ᵀ z{k - 1} / n, not z{k - 1}ᵀ δ{k}: one row "
-                            f"per unit of layer {k}, like W{k}.")
-        if arr.shape == (shape[0] + 1, shape[1]):
-            return _verdict("bias row", f"On {case}, {_layer(k)} has a row too many: "
-                            f"{got_text}. The bias column was not dropped when sending deltas "
-                            f"back: use W{k + 1}[:, 1:], because a bias unit has no weighted sum "
-                            "and so no delta.")
-        if arr.shape == (shape[0], shape[1] - 1):
-            return _verdict("no bias column", f"On {case}, {_layer(k)} has no bias column: "
-                            f"{got_text}. Use z{k - 1} as net.forward returns it, with the bias "
-                            "unit 1 as column 0: that column's gradient is the bias's.")
-        return _verdict("wrong shape", f"On {case}, {_layer(k)} has the wrong shape: expected "
-                        f"{shape_text(shape)} (W{k}'s: units in layer {k}, units in layer {k - 1} "
-                        f"+ 1 for the bias), got {shape_text(arr.shape)}.")
-    for k, arr in enumerate(arrays, start=1):
+        return _said("not_numbers", case, f"your backprop returned {kind}; expected {expected} "
+                     "(like net.weights).")
+    if len(got) != len(right):
+        return _said("wrong_count", case, f"your backprop returned {len(got)} array(s); "
+                     f"expected {expected}.")
+    try:
+        arrays = [validate.real_array(item, f"grads[{i}]") for i, item in enumerate(got)]
+    except BpkitError as err:
+        return _said("not_numbers", case, f"{err}.")
+    shapes = [arr.shape for arr in arrays]
+    if len(want) > 1 and shapes != want and shapes == want[::-1]:
+        return _said("reversed", case, f"grads[0] has shape {shape_text(shapes[0])}, but layer "
+                     f"1's is {shape_text(want[0])}, like net.weights[0].")
+    for k, (shape, need, arr) in enumerate(zip(shapes, want, arrays), start=1):
+        if shape != need:
+            key = {need[::-1]: "transposed_gradient", (need[0] + 1, need[1]): "bias_not_dropped",
+                   (need[0], need[1] - 1): "no_bias_column"}.get(shape, "wrong_shape")
+            return _said(key, case, f"{_layer(k)} has shape {shape_text(shape)} where W{k} has "
+                         f"{shape_text(need)}.")
         if not np.isfinite(arr).all():
-            return _verdict("not finite", f"On {case}, {_layer(k)} holds nan or inf.")
-    return arrays
+            return _said("not_finite", case, f"{_layer(k)} holds nan or inf.")
+    return arrays, any(getattr(item, "dtype", None) in code.SINGLE_DTYPES for item in got)
 
 
-def _close(got: Sequence[np.ndarray], want: Sequence[np.ndarray]) -> bool:
-    return all(np.allclose(g, w, rtol=RTOL, atol=ATOL) for g, w in zip(got, want))
+@dataclass
+class _Run:
+    """One case as the learner's backprop did it: its gradients, or the verdict that stopped it."""
+
+    case: Case
+    net: Network
+    z0: np.ndarray
+    Y: np.ndarray
+    right: list[np.ndarray]
+    got: list[np.ndarray] | None = None
+    single: bool = False
+    stop: Verdict | None = None
 
 
-def _scale_parts(c: float, n: int) -> list[tuple[str, str]]:
-    """The simplest product of known mistakes that scales every gradient by c, as verdicts."""
-    parts = {
-        "sign": (-1.0, "the sign is flipped: the output delta is (h − y) ⊙ f′(a_L), predicted "
-                 "minus actual; the article's y − h makes gradient descent climb the loss"),
-        "sum": (float(n), f"every gradient is {n} times too large: you summed over the batch of "
-                f"{n} instead of taking the mean; divide by n = len(z0)"),
-        "mean twice": (1.0 / n, f"every gradient is {n} times too small: you divided by n "
-                       "twice; divide once"),
-        "half": (2.0, "every gradient is 2 times too large: a factor 2 (the ½ in the loss): "
-                 "the derivative of ½ (h − y)² is h − y, not 2 (h − y)"),
-        "extra half": (0.5, "every gradient is half as large as it should be: the ½ of the "
-                       "loss is already used up by its derivative, h − y"),
-    }
-    combos = [[], ["sign"], ["sum"], ["mean twice"], ["half"], ["extra half"]]
-    combos += [[a, b] for a in ("sign", "sum", "mean twice") for b in ("half", "extra half")
-               if a != b]
-    combos += [["sign", "sum"], ["sign", "mean twice"]]
-    combos += [["sign", a, b] for a in ("sum", "mean twice") for b in ("half", "extra half")]
-    for combo in combos:
-        if np.isclose(c, np.prod([parts[p][0] for p in combo] or [1.0]), rtol=1e-6):
-            return [(p, parts[p][1]) for p in combo]
-    return [("scaled", f"every gradient is {number(c)} times the right one: a stray constant "
-             "factor")]
-
-
-def _scale(got: Sequence[np.ndarray], want: Sequence[np.ndarray]) -> float | None:
-    """The factor c if ``got`` is c times ``want`` everywhere (1 included), else None."""
-    if _close(got, want):
-        return 1.0
-    return common_factor(got, want)
-
-
-VARIANTS = {
-    "no f' output": "you forgot f′(a_L) in the output delta: δ_L = (h − y) ⊙ f′(a_L)",
-    "no f' hidden": "you forgot f′(a_l) in the hidden deltas: δ_l = (δ_(l+1) W_(l+1)[:, 1:]) "
-                    "⊙ f′(a_l)",
-    "transposed W": "your hidden deltas use W_(l+1)[:, 1:]ᵀ where they need W_(l+1)[:, 1:] "
-                    "(the one-sample column form's Wᵀ δ is δ W with samples as rows); it only "
-                    "runs where the two layers have the same size",
-}
-
-
-def _named(got: list[np.ndarray], net: Network, z0: np.ndarray, Y: np.ndarray,
-           case: Case) -> Verdict | None:
-    """A verdict if the learner's gradients are a known mistake (possibly times a factor)."""
-    right = net.backprop(z0, Y).gradients
-    c = _scale(got, right)
-    tried: list[tuple[str, str, list[np.ndarray]]] = []
-    for bug, text in VARIANTS.items():
-        try:
-            key = {"no f' output": "forgot_output_derivative",
-                   "no f' hidden": "forgot_hidden_derivative", "transposed W": "transposed_w"}[bug]
-            slip = mistakes.MISTAKES[key].slip
-            tried.append((bug, text, replay.replay(net, z0, Y, 0.1, slip).gradients))
-        except BpkitError:
-            continue
-    for lr in RATES:
-        tried.append(("updated weights", f"your hidden deltas used weights already updated (by "
-                      f"alpha = {lr:g}): every delta comes from the old weights, and the update "
-                      "comes after, in step", replay.replay(
-                          net, z0, Y, lr, mistakes.MISTAKES["updated_weights"].slip).gradients))
-    found: list[tuple[str, str]] = []
-    if c is not None:
-        found = _scale_parts(c, case.n)
-    else:
-        for bug, text, variant in tried:
-            factor = _scale(got, variant)
-            if factor is not None:
-                extra = [p for p in _scale_parts(factor, case.n) if factor != 1.0]
-                found = [(bug, text), *extra]
-                break
-    if not found:
-        return None
-    text = "; and ".join(part for _, part in found)
-    return _verdict(found[0][0], f"On {case}, {text}.")
-
-
-def _located(got: list[np.ndarray], right: list[np.ndarray], net: Network,
-             case: Case) -> Verdict:
-    """The last layer (from the output) whose gradient is wrong, and where to look."""
-    layers = len(right)
-    k = max(i for i in range(1, layers + 1)
-            if not np.allclose(got[i - 1], right[i - 1], rtol=RTOL, atol=ATOL))
-    g, r = got[k - 1], right[k - 1]
-    if g.shape[0] == g.shape[1] and np.allclose(g, r.T, rtol=RTOL, atol=ATOL):
-        return _verdict("transposed gradient", f"On {case}, {_layer(k)} is transposed (W{k} is "
-                        f"square, so the shape looks right): it is δ{k}ᵀ z{k - 1} / n, not "
-                        f"z{k - 1}ᵀ δ{k}.")
-    gaps = np.abs(g - r)
-    row, col = np.unravel_index(int(np.argmax(gaps)), gaps.shape)
-    link = net.link_names[k - 1][row][col]
-    where = f"(the largest gap is {number(float(gaps.max()))}, at {link})"
-    if k == layers:
-        look = (f"look at the output delta δ{k} = (h − y) ⊙ f′(a{k}) and its gradient "
-                f"δ{k}ᵀ z{k - 1} / n")
-    else:
-        right_ones = f"layers {k + 1} to {layers} are" if k + 1 < layers else f"layer {layers} is"
-        look = (f"{right_ones} right, so look at δ{k} = (δ{k + 1} W{k + 1}[:, 1:]) ⊙ f′(a{k}) "
-                f"and its gradient δ{k}ᵀ z{k - 1} / n")
-    return _verdict("wrong values", f"On {case}, {_layer(k)} is wrong {where}: {look}.")
-
-
-def _run(backprop: Callable[..., object], case: Case) -> Verdict | None:
-    """The verdict on one case, or None if the learner's backprop is right on it."""
+def _run(backprop: Callable[..., object], case: Case) -> _Run:
+    """Run the learner's backprop on one case, on copies, and read what it returned."""
     net = case.net()
     z0, Y = case.batch()
-    right = net.backprop(z0, Y).gradients
+    run = _Run(case, net, z0, Y, net.backprop(z0, Y).gradients)
     theirs, z0_in, Y_in = net.copy(), z0.copy(), Y.copy()
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             got = backprop(theirs, z0_in, Y_in)
     except Exception as err:  # the learner's code: report it, never crash
-        return _error(backprop, err, case)
+        run.stop = _error(backprop, err, case)
+        return run
     if not all(np.array_equal(a, b) for a, b in zip(theirs.weights, net.weights)):
-        return _verdict("changed weights", f"On {case}, your backprop changed net.weights: it "
-                        "should only compute the gradients. Every delta comes from the old "
-                        "weights; the update comes after, in step.")
-    if not (np.array_equal(z0_in, z0) and np.array_equal(Y_in, Y)):
-        return _verdict("changed inputs", f"On {case}, your backprop changed z0 or Y in place "
-                        "(for example with -= or *=): compute new arrays instead.")
-    arrays = _arrays(got, right, case)
-    if isinstance(arrays, Verdict):
-        return arrays
-    if _close(arrays, right):
+        run.stop = _said("changed_weights", case)
+    elif not (np.array_equal(z0_in, z0) and np.array_equal(Y_in, Y)):
+        run.stop = _said("changed_inputs", case)
+    else:
+        read = _arrays(got, run.right, case)
+        run.stop, (run.got, run.single) = (read, (None, False)) if isinstance(
+            read, Verdict) else (None, read)
+    return run
+
+
+# ----- naming a wrong answer: candidate slips, and each layer's factor against them ------------
+Options = list[list[tuple[list[np.ndarray], int]]]
+"""Per run, each way a candidate slip can go: (its gradients, the first layer judged)."""
+
+
+def _replayed(run: _Run, slip: object, lr: float = 0.1) -> list[np.ndarray] | None:
+    """The gradients of one step with ``slip`` on this run's net, or None if it cannot run."""
+    try:
+        with np.errstate(all="ignore"):
+            return replay(run.net, run.z0, run.Y, lr, slip).gradients
+    except BpkitError:
         return None
-    return _named(arrays, net, z0, Y, case) or _located(arrays, right, net, case)
+
+
+def _bases(runs: list[_Run]) -> list[tuple[str, str, Options]]:
+    """Each candidate slip (key '' for none), its context, and what it gives on each run.
+
+    Hidden deltas from updated weights are tried at the α that fits: the last hidden layer's
+    gradient is affine in α, so a replay at α = 1 gives its slope and the learner's gap its α.
+    """
+    def once(slip: object, lr: float = 0.1) -> Options:
+        return [[(g, 0)] if (g := _replayed(run, slip, lr)) is not None else [] for run in runs]
+
+    bases = [("", "", [[(run.right, 0)] for run in runs])]
+    bases += [(key, "", once(MISTAKES[key].slip)) for key in SLIPS]
+    bases.append(("one_path", "", [
+        [(g, max(len(run.right) - ONE_PATH_LAYERS, 0)) for k in range(run.case.sizes[-1])
+         if (g := _replayed(run, replace(NO_SLIP, path=k))) is not None] for run in runs]))
+    updated, run, k = MISTAKES["updated_weights"].slip, runs[0], len(runs[0].right) - 2
+    slope = run.right[k] - _replayed(run, updated, 1.0)[k]
+    size = float(np.vdot(slope, slope))
+    alpha = float(np.vdot(run.right[k] - run.got[k], slope)) / size if size > 1e-20 else 0.0
+    if 1e-6 < alpha < 1e6:
+        bases.append(("updated_weights", f"(with α = {number(alpha)})", once(updated, alpha)))
+    return bases
+
+
+def _factors(got: list[np.ndarray], base: list[np.ndarray], first: int) -> np.ndarray | None:
+    """Each layer's factor c, got = c · base to single precision (nan: not judged), or None."""
+    found = []
+    for k, (g, b) in enumerate(zip(got, base)):
+        size = float(np.vdot(b, b))
+        c = np.nan if k < first else float(np.vdot(g, b)) / size if size else 1.0
+        top = max(float(np.abs(g).max()), abs(c) * float(np.abs(b).max()))
+        if k >= first and not float(np.abs(g - c * b).max()) <= code.SINGLE_RTOL * top:
+            return None
+        found.append(c)
+    return np.array(found)
+
+
+@cache
+def _predicted(n: int, layers: int) -> tuple[np.ndarray, np.ndarray]:
+    """log|factor| and its sign's parity, per combo and layer, on a net of this n and depth."""
+    select = {"all": range(layers), "output": [layers - 1], "first": [0],
+              "hidden": range(layers - 1), "upper": range(1, layers)}
+    value = {"article_sign": -1.0, "gradient_sign": -1.0, "stray_two": 2.0, "missing_two": 0.5,
+             "batch_sum": float(n), "mean_twice": 1.0 / n}
+    atoms = np.ones((len(ATOMS), layers))
+    for i, (key, role) in enumerate(ATOMS):
+        atoms[i, list(select[role])] = value[key]
+    return _INCIDENCE @ np.log(np.abs(atoms)), (_INCIDENCE @ (atoms < 0)) % 2
+
+
+def _matching(factors: np.ndarray, n: int) -> np.ndarray:
+    """Which combos give these layer factors (nan: any) on a net with batch size n."""
+    logs, odd = _predicted(n, len(factors))
+    judged = ~np.isnan(factors)
+    with np.errstate(divide="ignore"):
+        near = np.abs(logs[:, judged] - np.log(np.abs(factors[judged]))) <= 1e-5
+    return (near & (odd[:, judged] == (factors[judged] < 0))).all(axis=1)
+
+
+def _explanations(runs: list[_Run]) -> list[tuple[float, list[tuple[str, str]]]]:
+    """Every explanation that holds on every run: (its size, its (key, context) parts).
+
+    A constant factor no combo explains is 'scaled', which counts as more than one mistake.
+    """
+    found = []
+    for key, context, options in _bases(runs):
+        head = [(key, context)] if key else []
+        vectors = [[f for g, first in ways if (f := _factors(run.got, g, first)) is not None]
+                   for run, ways in zip(runs, options)]
+        if not all(vectors):
+            continue
+        scalable = key != "updated_weights"  # its α was fitted without any factor
+        holds = np.ones(len(COMBOS), bool) if scalable else _INCIDENCE.sum(axis=1) == 0
+        for run, ways in zip(runs, vectors):
+            holds &= np.logical_or.reduce([_matching(f, run.case.n) for f in ways])
+        for index in np.flatnonzero(holds):
+            parts = [(atom, ROLES[role]) for atom, role in (ATOMS[i] for i in COMBOS[index])]
+            if head or parts:
+                found.append((len(head) + len(parts), head + parts))
+        c = float(np.nanmax(vectors[0][0]))
+        if scalable and not holds.any() and abs(c - 1) > 1e-5 and all(
+                any(np.allclose(v[~np.isnan(v)], c, rtol=1e-5) for v in ways) for ways in vectors):
+            found.append((len(head) + 1.5, [*head, ("scaled", f"(×{number(c)})")]))
+    return found
+
+
+def _what(key: str, context: str) -> str:
+    """One part of an explanation: the catalogue's few words, and where or how much."""
+    if key in ("article_sign", "stray_two", "missing_two") or not context:
+        return MISTAKES[key].what
+    return f"{MISTAKES[key].what}{',' if context.startswith('in ') else ''} {context}"
+
+
+def _factor_text(run: _Run) -> str | None:
+    """'grads[0] ×7, grads[1] ×1': each layer's factor against the right gradient, if all are."""
+    found = _factors(run.got, run.right, 0)
+    return found if found is None else ", ".join(f"grads[{k}] ×{number(f)}"
+                                                 for k, f in enumerate(found))
+
+
+def _explained(runs: list[_Run]) -> Verdict | None:
+    """The verdict naming the simplest explanation(s) that hold on every run, or None."""
+    found = _explanations(runs)
+    least = min((size for size, _ in found), default=None)
+    options: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for parts in (parts for size, parts in found if size == least):
+        options.setdefault(tuple(key for key, _ in parts), parts)
+    if not options:
+        return None
+    texts = [" plus ".join(_what(*part) for part in parts) for parts in options.values()]
+    keys = list(dict.fromkeys(key for combo in options for key in combo))
+    which = "every net the checker ran" if len(runs) == len(CASES) else "each net your code ran on"
+    nets = (f"{which} ({', '.join(r.case.layout for r in runs)}, with batches of "
+            f"{', '.join(str(r.case.n) for r in runs)})")
+    said = (f"your gradients are what this gives: {texts[0]}." if len(texts) == 1 else
+            "your gradients are what each of these gives (the numbers cannot tell them apart): "
+            + "; or ".join(f"({i}) {text}" for i, text in enumerate(texts, start=1)) + ".")
+    factors = _factor_text(runs[0])
+    seen = f" On the {runs[0].case.layout} net: {factors}." if factors else ""
+    messages = " ".join(MISTAKES[key].message for key in keys)
+    return wrong(f"Not yet. On {nets}, {said}{seen} {messages}", *keys)
+
+
+def _unexplained(runs: list[_Run]) -> Verdict:
+    """No explanation holds everywhere: each net's factors per layer, or where the gap is."""
+    tables = [_factor_text(run) for run in runs]
+    lead = f"Not yet. {MISTAKES['wrong_values'].message}"
+    if all(tables):
+        shown = "; ".join(f"{r.case.layout} net (n = {r.case.n}): {t}"
+                          for r, t in zip(runs, tables))
+        return wrong(f"{lead} Each layer's gradient is a multiple of the right one, but no one "
+                     f"mistake gives these factors on every net: {shown}. A factor that changes "
+                     "from net to net is a division or multiplication by a size: the gradient is "
+                     "the sum over the batch divided by n = len(z0), the number of samples, and "
+                     "by nothing else.", "wrong_values")
+    run = next(r for r in runs if code.agreement(r.got, r.right) is None)
+    layers = len(run.right)
+    k = max(i for i in range(1, layers + 1)
+            if code.agreement([run.got[i - 1]], [run.right[i - 1]]) is None)
+    g, r = run.got[k - 1], run.right[k - 1]
+    if g.shape[0] == g.shape[1] and code.agreement([g], [r.T]) is not None:
+        return _said("transposed_gradient", run.case, f"{_layer(k)} is transposed (W{k} is "
+                     "square, so its shape looks right).")
+    row, col = np.unravel_index(int(np.argmax(np.abs(g - r))), g.shape)
+    should, gave = code.should_gave(float(r[row, col]), float(g[row, col]))
+    at = f"at {run.net.link_names[k - 1][row][col]} it should be {should}, yours is {gave}"
+    fine = f"layers {k + 1} to {layers} are" if k + 1 < layers else f"layer {layers} is"
+    look = (f"look at the output delta δ{k} = (h − y) ⊙ f′(a{k})" if k == layers else
+            f"{fine} right, so look at δ{k} = (δ{k + 1} W{k + 1}[:, 1:]) ⊙ f′(a{k})")
+    return wrong(f"{lead} On {run.case}, {_layer(k)} is wrong ({at}): {look}, and at its "
+                 f"gradient δ{k}ᵀ z{k - 1} / n.", "wrong_values")
 
 
 def check_backprop(backprop: Callable[..., object]) -> Verdict:
@@ -329,26 +374,38 @@ def check_backprop(backprop: Callable[..., object]) -> Verdict:
 
     ``backprop`` must return dJ/dW for each layer, a list shaped like ``net.weights``, for the
     squared loss and the mean over the batch. Its exceptions are caught and reported with their
-    line; a stub that raises NotImplementedError or returns None is "not written yet".
+    line; a stub that raises NotImplementedError or returns None is "not written yet". An answer
+    right to single precision (float32) is right, and the verdict says so.
     """
     if not callable(backprop) or isinstance(backprop, type):
         raise BpkitError(f"backprop must be your function, called as backprop(net, z0, Y); got "
                          f"{backprop!r:.40}")
-    verdicts = [verdict for verdict in (_run(backprop, case) for case in CASES)
-                if verdict is not None]
-    if not verdicts:
-        nets = ", ".join("-".join(map(str, case.sizes)) for case in CASES)
-        return _verdict("right", f"Right: your backprop gives Network.backprop's gradients, "
-                        f"layer by layer, on all {len(CASES)} nets ({nets}) and their batches.")
-    for verdict in verdicts:
-        if verdict.mistake == NOT_WRITTEN:
-            return verdict
-    vague = ("error", "wrong values", "wrong shape")
-    chosen = next((v for v in verdicts if v.mistake not in vague), verdicts[0])
-    error = next((v for v in verdicts if v.mistake == "error"), None)
-    if error is not None and error is not chosen:
-        return _verdict(chosen.mistake, f"{chosen.message} {error.message}")
-    return chosen
+    runs = [_run(backprop, case) for case in CASES]
+    stops = [run.stop for run in runs if run.stop is not None]
+    unwritten = [v for v in stops if v.mistake == "not_written"]
+    if unwritten:
+        return unwritten[0]
+    errors = [v for v in stops if v.mistake == "error"]
+    shaped = [v for v in stops if v.mistake != "error"]
+    valued = [run for run in runs if run.got is not None]
+    levels = [code.agreement(run.got, run.right) for run in valued]
+    if shaped or not valued:
+        verdict = (shaped or errors)[0]
+    elif all(levels) and errors:
+        return wrong(f"{errors[0].message} (On the other nets it gives the right gradients.)",
+                     *errors[0].mistakes)
+    elif all(levels):
+        done = (f"your backprop gives Network.backprop's gradients, layer by layer, on all "
+                f"{len(CASES)} nets ({', '.join(c.layout for c in CASES)}) and their batches")
+        if "single" not in levels:
+            return right(f"Right: {done}.")
+        return right(f"Right to single precision: {done}; "
+                     f"{code.single_note(any(run.single for run in valued))}.")
+    else:
+        verdict = _explained(valued) or _unexplained(valued)
+    if errors and verdict is not errors[0]:
+        return wrong(f"{verdict.message} {errors[0].message}", *verdict.mistakes)
+    return verdict
 
 
-__all__ = ["CASES", "MISTAKES", "Case", "check_backprop"]
+__all__ = ["ATOMS", "CASES", "ROLES", "SLIPS", "Case", "check_backprop"]

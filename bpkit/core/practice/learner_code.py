@@ -48,8 +48,11 @@ def where(function: Callable[..., object], error: BaseException) -> str:
 
 
 def agreement(got: Sequence[np.ndarray], want: Sequence[np.ndarray]) -> str | None:
-    """'double' if each array of ``got`` equals ``want``'s to float64 precision, 'single' if
-    only to float32's, else None; each gap is measured against that array's largest number."""
+    """'double', 'single' or None: how closely each array of ``got`` equals ``want``'s.
+
+    'double' to float64 precision, 'single' only to float32's, None further off; each gap is
+    measured against the largest number of that array of ``want``.
+    """
     worst = 0.0
     for mine, right in zip(got, want):
         scale = max(float(np.max(np.abs(right), initial=0.0)), 1e-12)
@@ -61,11 +64,11 @@ def agreement(got: Sequence[np.ndarray], want: Sequence[np.ndarray]) -> str | No
 
 
 def single_note(float32: bool) -> str:
-    """What a right-to-single-precision verdict adds: why the last digits differ."""
+    """Why a right-to-single-precision answer's last digits differ (a clause of a verdict)."""
     how = ("it was computed in single precision (float32)" if float32 else
            "it matches only as far as single precision (float32) would")
-    return (f"right to single precision: {how}, which keeps about 7 significant figures "
-            "(float64 keeps about 16), so its last digits differ; that is fine here")
+    return (f"{how}, which keeps about 7 significant figures (float64 keeps about 16), so its "
+            "last digits differ from float64's; that is fine here")
 
 
 def should_gave(right: float, got: float) -> tuple[str, str]:

@@ -282,6 +282,55 @@ MISTAKES: dict[str, Mistake] = _catalogue(
     Mistake("fd_one_sided", "a one-sided difference",
             "That is a one-sided difference through J(w). The question asks for the central "
             "one, (J(w + ε) − J(w − ε)) / (2ε), the more accurate of the two."),
+    # ----- Part II (notebook 14) ------------------------------------------------------------------
+    Mistake("fork_one_branch", "one branch of a fork only",
+            "That is one branch's share only. The value is used in more than one place, and "
+            "each use sends a share back: its local derivative times the gradient that reached "
+            "the node using it. At a fork the shares add (in code, grad += share, not "
+            "grad = share)."),
+    Mistake("fork_multiplied", "a fork's shares multiplied instead of added",
+            "That multiplies the shares. The chain rule multiplies along one path, but the "
+            "paths leaving a forked value add: its gradient is the sum of one share per use."),
+    Mistake("fork_forgot_incoming", "a fork's local derivatives without the incoming gradients",
+            "That adds the local derivatives alone. Each share is a local derivative times the "
+            "gradient that arrived at the node using the value (the chain rule); only at the "
+            "output is that gradient 1."),
+    Mistake("shape_transposed", "rows and columns swapped (the transpose)",
+            "That is the transpose, rows and columns swapped. bpkit keeps one sample per row: "
+            "z, a and δ have n rows (Nielsen's column form has one sample per column), and W_l "
+            "and ∂J/∂W_l have a row per unit of layer l and a column per unit of layer l − 1, "
+            "the bias included."),
+    Mistake("shape_no_bias_column", "the bias column left out",
+            "That leaves out the bias column. z of a layer that feeds another starts with "
+            "column 0, the bias unit 1 (X0, Z0), so W_l and ∂J/∂W_l have a column for the bias "
+            "weight: one more column than layer l − 1 has units."),
+    Mistake("shape_extra_bias_column", "a bias column where there is none",
+            "That adds a bias column where there is none. Only z of a layer that feeds another "
+            "carries the bias unit 1 as column 0; a and δ have one column per unit that "
+            "receives weights, and the output h has no bias unit."),
+    Mistake("shape_bias_row", "a row for a bias unit, which receives no link",
+            "That gives W_l a row for layer l's bias unit, but a bias unit receives no link: it "
+            "is always 1. W_l and ∂J/∂W_l have one row per unit of layer l that receives "
+            "weights."),
+    Mistake("shape_batch_size", "n, the batch size, in a weight's shape",
+            "That puts n, the number of samples, into a weight's shape. W_l and ∂J/∂W_l have no "
+            "batch dimension: in δ_lᵀ z_(l−1) / n the n samples meet in the middle and are "
+            "summed away (the inner sizes meet, the outer ones make the result)."),
+    Mistake("shape_previous_layer", "the shape of the layer before",
+            "That is the shape of the layer before, l − 1. a_l, z_l and δ_l have one column "
+            "per unit of layer l itself, and W_l holds the weights into layer l, from layer "
+            "l − 1."),
+    Mistake("shape_one_sample", "the shape for one sample, not the batch",
+            "That is the shape for one sample. The batch holds n samples, one per row, so z, "
+            "a and δ have n rows."),
+    Mistake("depth_summed", "the layers' factors added instead of multiplied",
+            "That adds the layers' factors. On the way back each layer multiplies δ by its own "
+            "f'(a) · w (the chain rule), so the factors multiply: that product is what "
+            "vanishes or explodes with depth."),
+    Mistake("slope_bound_used", "the largest slope used for every f'(a)",
+            "That uses the activation's largest slope (sigmoid's 1/4, at a = 0; tanh's 1) for "
+            "every f'(a). It is only an upper bound: each layer's f'(a) is z(1 − z) (tanh: "
+            "1 − z²) at its own z, and is usually smaller."),
 )
 """Every mistake the practice names, by key (see /work/shared/teaching-conventions.md)."""
 

@@ -19,6 +19,10 @@ from bpkit.core.practice.answers import (
     DIRECTIONS,
     parse_answer,
     parse_direction,
+    parse_shape,
+    shape_of,
+    shape_value,
+    shape_words,
     significant_figures,
 )
 from bpkit.core.practice.mistakes import MISTAKES
@@ -35,7 +39,8 @@ class Diagnosis:
     mistake: str
     """A key of ``MISTAKES`` (or any short name, for a question made by hand)."""
     value: float
-    """The answer the mistake gives (for a direction question: +1, -1 or 0)."""
+    """The answer the mistake gives (for a direction question: +1, -1 or 0; for a shape
+    question: its ``answers.shape_value``)."""
     message: str
 
     def __post_init__(self) -> None:
@@ -59,8 +64,9 @@ def diagnosis(key: str, value: float) -> Diagnosis:
     return Diagnosis(key, value, MISTAKES[key].message)
 
 
-ANSWER_FORMS = ("number", "direction")
-"""What a question's answer box reads: a number, or a direction (up, down or same)."""
+ANSWER_FORMS = ("number", "direction", "shape")
+"""What a question's answer box reads: a number, a direction (up, down or same), or an array's
+shape (rows and columns, such as (7, 5))."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,8 @@ class Question:
     prompt: str
     """HTML with LaTeX in $...$ (shown in an HTMLMath widget)."""
     answer: float
-    """The number; for a direction question +1 (up), -1 (down) or 0 (same)."""
+    """The number; for a direction question +1 (up), -1 (down) or 0 (same); for a shape
+    question ``answers.shape_value(rows, columns)``."""
     tolerance: float = 1e-6
     """Relative tolerance; ``abs_tolerance`` covers answers at or near 0."""
     hints: list[str] = field(default_factory=list)
@@ -84,7 +91,8 @@ class Question:
     abs_tolerance: float = 1e-9
     diagnoses: tuple[Diagnosis, ...] = ()
     answer_form: str = "number"
-    """'number', or 'direction' for a question answered with up, down or same."""
+    """'number'; 'direction' for a question answered with up, down or same; 'shape' for one
+    answered with an array's rows and columns, such as (7, 5) (checked exactly)."""
     figures: int | None = None
     """How many significant figures the prompt asks for (None: no such request)."""
 
@@ -99,11 +107,14 @@ class Question:
                              f"got {self.hints!r:.60}")
         if not isinstance(self.answer_form, str) or self.answer_form not in ANSWER_FORMS:
             raise BpkitError(f"a Question's answer_form must be 'number' or 'direction' (up, "
-                             f"down or same); got {self.answer_form!r:.40}")
+                             f"down or same), or 'shape' (rows and columns, such as (7, 5)); "
+                             f"got {self.answer_form!r:.40}")
         object.__setattr__(self, "answer", validate.real_number(self.answer, "the answer"))
         if self.answer_form == "direction" and self.answer not in DIRECTIONS:
             raise BpkitError(f"a direction question's answer must be 1 (up), -1 (down) or 0 "
                              f"(same); got {self.answer!r}")
+        if self.answer_form == "shape":
+            shape_of(self.answer)  # refuses a number that is no shape's
         object.__setattr__(self, "tolerance",
                            validate.positive_number(self.tolerance, "the tolerance"))
         object.__setattr__(self, "abs_tolerance",
@@ -131,14 +142,14 @@ class Question:
 
     def _apart(self, first: float, second: float) -> bool:
         """True if no typed answer is within the tolerance of both values."""
-        if self.answer_form == "direction":
+        if self.answer_form != "number":
             return first != second
         return not math.isclose(first, second, rel_tol=2 * self.tolerance,
                                 abs_tol=2 * self.abs_tolerance)
 
     def _near(self, value: float, target: float) -> bool:
         """True if ``value`` is ``target`` within the question's tolerances."""
-        if self.answer_form == "direction":
+        if self.answer_form != "number":
             return value == target
         return math.isclose(value, target, rel_tol=self.tolerance, abs_tol=self.abs_tolerance)
 
@@ -148,11 +159,15 @@ class Question:
         return self._near(value, self.answer)
 
     def _read(self, text: str) -> float:
-        """The typed answer as a number (a direction as +1, -1 or 0)."""
+        """The typed answer as a number (a direction as +1, -1 or 0, a shape by shape_value)."""
+        if self.answer_form == "shape":
+            return shape_value(*parse_shape(text))
         return parse_direction(text) if self.answer_form == "direction" else parse_answer(text)
 
     def _shown(self, value: float) -> str:
-        """An answer as the learner writes it: a number, or up / down / same."""
+        """An answer as the learner writes it: a number, up / down / same, or (7, 5)."""
+        if self.answer_form == "shape":
+            return shape_words(value)
         return DIRECTIONS[value] if self.answer_form == "direction" else number(value, 6)
 
     def check(self, text: str) -> Verdict:
@@ -169,7 +184,17 @@ class Question:
         if self.answer_form == "direction":
             return wrong(f"Not {self._shown(value)}. Look at the signs of z and \u03b4, or "
                          "take a hint.")
+        if self.answer_form == "shape":
+            return self._shape_verdict(value)
         return self._number_verdict(text, value)
+
+    def _shape_verdict(self, value: float) -> Verdict:
+        """What a wrong shape no mistake explains still tells: are its rows or columns right?"""
+        (rows, columns), (right_rows, right_columns) = shape_of(value), shape_of(self.answer)
+        part = ("its rows are right; check the columns" if rows == right_rows else
+                "its columns are right; check the rows" if columns == right_columns else
+                "try again")
+        return wrong(f"Not {self._shown(value)}: {part}, or take a hint.")
 
     def _number_verdict(self, text: str, value: float) -> Verdict:
         """What a wrong number no mistake explains still tells: sign, figures, rounding."""

@@ -33,9 +33,11 @@ class Verdict:
         if not isinstance(self.correct, bool) or not isinstance(self.message, str):
             raise BpkitError("a Verdict needs correct (True or False) and a message (text); got "
                              f"{self.correct!r:.20} and {type(self.message).__name__}")
-        mistakes = (self.mistakes,) if isinstance(self.mistakes, str) else tuple(self.mistakes)
-        if not all(isinstance(key, str) for key in mistakes):
-            raise BpkitError(f"a Verdict's mistakes must be names (text); got {mistakes!r:.60}")
+        mistakes = (self.mistakes,) if isinstance(self.mistakes, str) else self.mistakes
+        if not isinstance(mistakes, (tuple, list)) or not all(isinstance(k, str) for k in mistakes):
+            raise BpkitError("a Verdict's mistakes must be a tuple of names (text) such as "
+                             f"('forgot_alpha',); got {self.mistakes!r:.60}")
+        mistakes = tuple(mistakes)
         object.__setattr__(self, "mistakes", mistakes)
 
     @property
