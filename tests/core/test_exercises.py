@@ -591,24 +591,23 @@ def test_each_misconception_gets_its_own_message_on_200_random_questions():
         for diagnosis in q.diagnoses:
             verdict = q.check(typed(q, diagnosis.value))
             assert not verdict.correct
-            assert verdict.mistakes == diagnosis.mistakes
-            for key in diagnosis.mistakes:  # two slips with one number: both are named
+            assert diagnosis.mistake in verdict.mistakes
+            for key in verdict.mistakes:  # two slips with one number: both are named
                 assert MISCONCEPTIONS[key] in verdict.message
-            messages[diagnosis.mistake] = verdict.message
-            offered.update(diagnosis.mistakes)
+            if len(verdict.mistakes) == 1:
+                messages[diagnosis.mistake] = verdict.message
+            offered.update(verdict.mistakes)
         assert len(set(messages.values())) == len(messages)  # one message per misconception
     assert offered >= QUESTION_MISTAKES - {"zero_gradient"}
 
 
-def test_offered_diagnoses_differ_from_the_answer_and_each_other_at_the_tolerance():
+def test_offered_diagnoses_differ_from_the_answer_at_the_tolerance():
     for seed in range(120):
         q = random_question(seed)
-        values = [q.answer, *(d.value for d in q.diagnoses)]
-        for i, first in enumerate(values):
-            for second in values[i + 1:]:
-                assert not q.is_close(first) or not q.is_close(second)
-                if q.answer_form == "number":
-                    assert not math.isclose(first, second, rel_tol=2 * ANSWER_TOLERANCE)
+        for found in q.diagnoses:
+            assert not q.is_close(found.value)
+            if q.answer_form == "number":
+                assert not math.isclose(found.value, q.answer, rel_tol=2 * ANSWER_TOLERANCE)
 
 
 def test_the_articles_step_names_each_slip_with_the_number_it_gives():
@@ -738,8 +737,7 @@ def test_two_slips_that_give_one_number_are_both_named_and_the_answer_is_never_a
              Diagnosis("stray_two", 1.4000001, "the answer itself"),
              Diagnosis("step_as_weight", 0.4, "kept")]
     q = Question("What is 7/5?", 1.4, tolerance=1e-3, diagnoses=twins)
-    assert [d.message for d in q.diagnoses] == [
-        "2 different slips give this number. (1) first (2) second", "kept"]
+    assert [d.message for d in q.diagnoses] == ["first", "second", "kept"]
     both = q.check("2")
     assert both.mistakes == ("forgot_alpha", "batch_sum") and "(1) first (2) second" in both.message
     assert q.check("0.4") == Verdict(False, "kept", ("step_as_weight",))

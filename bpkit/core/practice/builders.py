@@ -307,12 +307,15 @@ def random_question(seed: int, kind: str | None = None) -> Question:
     setting_seed = rng.randrange(2**31)
     kind = kind or rng.choice(list(BUILDERS))
     signed = kind in ("delta", "new weight", "prediction", "up or down")
-    setting = random_setting(
-        setting_seed,
-        loss="article" if signed and rng.random() < 0.25 else "squared",
-        activation=rng.choice(_ACTIVATIONS_DRAWN),
-        outputs=2 if rng.random() < 1 / 3 else 1,
-        batch=kind not in _ONE_SAMPLE_KINDS and rng.random() < 1 / 3)
+    drawn = {"loss": "article" if signed and rng.random() < 0.25 else "squared",
+             "activation": rng.choice(_ACTIVATIONS_DRAWN),
+             "outputs": 2 if rng.random() < 1 / 3 else 1,
+             "batch": kind not in _ONE_SAMPLE_KINDS and rng.random() < 1 / 3}
+    setting = random_setting(setting_seed, **drawn)
+    for _ in range(_REDRAWS):  # a step too small to see is drawn again (weights, sample, alpha)
+        if _visible_step(setting, kind):
+            break
+        setting = random_setting(rng.randrange(2**31), **drawn)
     hidden, output = (naming.target_names(setting.net.sizes, layer) for layer in (1, 2))
     if kind == "forward":
         return forward_question(setting, rng.choice(hidden + output))
@@ -321,6 +324,20 @@ def random_question(seed: int, kind: str | None = None) -> Question:
     if kind == "prediction":
         return prediction_question(setting)
     return BUILDERS[kind](setting, _drawn_link(setting, rng, kind))
+
+
+_REDRAWS = 20
+"""How often ``random_question`` draws a setting again when its step is too small to see."""
+
+
+def _visible_step(setting: Setting, kind: str) -> bool:
+    """True unless a new-weight or prediction question's step would move it by under 1 %."""
+    trace = setting.trace()
+    if kind == "new weight":
+        return any(moves(link.old, link.new) for link in trace.links.values())
+    if kind == "prediction":
+        return moves(trace.outputs[0, 0], trace.outputs_after[0, 0])
+    return True
 
 
 def _drawn_link(setting: Setting, rng: random.Random, kind: str) -> str:
