@@ -1,9 +1,9 @@
 """A step-through player: one computation of a phase at a time, formula, numbers and diagram.
 
-``StepPlayer(trace, "deltas")`` walks through ``bpkit.steps.computations`` of one phase (one of
-``naming.PHASES``) with Previous / Next buttons or a Play button: it shows "step k of N", the
+``StepPlayer(trace, "deltas")`` walks through ``bpkit.computations`` of one phase (one of
+``naming.PHASES``) with Previous / Next buttons or a Play button: it shows "line k of N", the
 general formula, the same formula with the trace's numbers, and the diagram with that unit or
-link highlighted. ``paths=True`` plays the deltas path by path (``steps.delta_paths``): each
+link highlighted. ``paths=True`` plays the deltas path by path (``bpkit.delta_paths``): each
 hidden delta's terms one at a time, each path highlighted, then their sum with every path.
 The slider holds the position; everything else is drawn from it.
 """
@@ -43,8 +43,8 @@ class StepPlayer(WidgetView):
             raise BpkitError(f"paths=True plays the deltas phase path by path: give phase "
                              f"'deltas', not {phase!r:.40}")
         self.paths = paths
-        """True if the deltas are played path by path (``steps.delta_paths``)."""
-        self.steps: list[Computation] = (delta_paths(trace, sample) if paths
+        """True if the deltas are played path by path (``bpkit.delta_paths``)."""
+        self.lines: list[Computation] = (delta_paths(trace, sample) if paths
                                          else computations(trace, phase, sample))
         """The computations, in the order they are played."""
         self.trace = trace
@@ -52,15 +52,15 @@ class StepPlayer(WidgetView):
         self.sample = sample
         self.large = lecture.large(large)
         self.diagram = NetworkDiagram(trace.unit_names, large=self.large)
-        last = len(self.steps) - 1
+        last = len(self.lines) - 1
         self.previous_button = widgets.Button(description="Previous", icon="step-backward")
         self.next_button = widgets.Button(description="Next", icon="step-forward")
         self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=INTERVAL_MS)
-        self.slider = widgets.IntSlider(value=0, min=0, max=last, description="step",
+        self.slider = widgets.IntSlider(value=0, min=0, max=last, description="line",
                                         readout=False)
         widgets.link((self.play, "value"), (self.slider, "value"))
         self.counter = widgets.HTML()
-        """'step k of N' and what the computation is."""
+        """'line k of N' and what the computation is."""
         self.formula = widgets.HTMLMath()
         """The computation's formula, then the same with numbers (LaTeX in $$...$$)."""
         self.image = widgets.Image(format="svg+xml", layout=picture_layout())
@@ -78,10 +78,10 @@ class StepPlayer(WidgetView):
     # ----- moving ------------------------------------------------------------------------
     def go(self, index: int) -> Computation:
         """Show computation ``index`` (clamped to the first and last); return it."""
-        last = len(self.steps) - 1
+        last = len(self.lines) - 1
         whole = isinstance(index, numbers.Integral) and not isinstance(index, bool)
         self.slider.value = validate.index(min(max(index, 0), last) if whole else index,
-                                           last + 1, "a step position")
+                                           last + 1, "a line position")
         return self.current  # the slider's observer has shown it, and Play follows
 
     def next(self) -> Computation:
@@ -100,7 +100,7 @@ class StepPlayer(WidgetView):
     @property
     def current(self) -> Computation:
         """The computation shown now."""
-        return self.steps[self.index]
+        return self.lines[self.index]
 
     def _on_position(self, _change: Mapping[str, object]) -> None:
         """The slider moved (by Play, by hand, or by ``go``): show that computation."""
@@ -109,19 +109,19 @@ class StepPlayer(WidgetView):
     # ----- showing -----------------------------------------------------------------------
     def _show(self) -> None:
         """Counter, formulas, buttons and diagram for the computation at ``index``."""
-        index, step, total = self.index, self.current, len(self.steps)
-        self.counter.value = (f"<b>step {index + 1} of {total}</b>: {step.kind} of "
-                              f"{html.escape(step.name)}")
+        index, line, total = self.index, self.current, len(self.lines)
+        self.counter.value = (f"<b>line {index + 1} of {total}</b>: {line.kind} of "
+                              f"{html.escape(line.name)}")
         size = "1.5em" if self.large else "1.1em"
         self.formula.value = (
             f'<div style="font-size:{size}">'
-            f"<div>formula: $${html.escape(step.formula, quote=False)}$$</div>"
-            f"<div>with the numbers: $${html.escape(step.substituted, quote=False)}$$</div>"
+            f"<div>formula: $${html.escape(line.formula, quote=False)}$$</div>"
+            f"<div>with the numbers: $${html.escape(line.substituted, quote=False)}$$</div>"
             "</div>"
         )
         self.previous_button.disabled = index == 0
         self.next_button.disabled = index == total - 1
-        self.diagram.label(self.trace, self.phase, self.sample, highlight=step.highlighted)
+        self.diagram.label(self.trace, self.phase, self.sample, highlight=line.highlighted)
         self.image.value = self.diagram.to_svg()
 
     def static_html(self) -> str:
@@ -132,4 +132,4 @@ class StepPlayer(WidgetView):
     def __repr__(self) -> str:
         paths = ", paths=True" if self.paths else ""
         return (f"StepPlayer(phase={self.phase!r}, sample={self.sample}, "
-                f"steps={len(self.steps)}{paths})")
+                f"lines={len(self.lines)}{paths})")

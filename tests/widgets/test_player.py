@@ -38,7 +38,7 @@ def test_play_and_slider_run_over_every_computation(phase):
     trace = article_step()
     steps = computations(trace, phase)
     player = StepPlayer(trace, phase)
-    assert player.steps == steps
+    assert player.lines == steps
     assert player.play.min == player.slider.min == 0
     assert player.play.max == player.slider.max == len(steps) - 1
     # the article's step: 3 hidden units + 1 output, each a weighted sum and an activation;
@@ -52,15 +52,15 @@ def test_play_and_slider_run_over_every_computation(phase):
 def test_go_next_and_previous_clamp_to_the_range(phase):
     trace = article_step()
     player = StepPlayer(trace, phase)
-    last = len(player.steps) - 1
+    last = len(player.lines) - 1
     assert player.index == 0
-    assert player.previous() is player.steps[0] and player.index == 0
-    assert player.go(-7) is player.steps[0]
-    assert player.go(10_000) is player.steps[last] and player.index == last
-    assert player.next() is player.steps[last] and player.index == last
-    assert player.previous() is player.steps[last - 1]
-    assert player.go(1) is player.steps[1]
-    assert player.next() is player.steps[min(2, last)]
+    assert player.previous() is player.lines[0] and player.index == 0
+    assert player.go(-7) is player.lines[0]
+    assert player.go(10_000) is player.lines[last] and player.index == last
+    assert player.next() is player.lines[last] and player.index == last
+    assert player.previous() is player.lines[last - 1]
+    assert player.go(1) is player.lines[1]
+    assert player.next() is player.lines[min(2, last)]
     with pytest.raises(BpkitError, match="whole number"):
         player.go(1.5)
 
@@ -78,7 +78,7 @@ def test_each_position_shows_its_computation_and_highlights_its_unit_or_link(mak
         assert shown == step
         assert player.diagram.highlighted == step.name
         counter = html.unescape(player.counter.value)
-        assert f"step {index + 1} of {len(steps)}" in counter
+        assert f"line {index + 1} of {len(steps)}" in counter
         assert f"{step.kind} of {step.name}" in counter
         formula = html.unescape(player.formula.value)
         assert f"$${step.formula}$$" in formula
@@ -94,7 +94,7 @@ def test_the_play_widget_drives_the_player():
     player = StepPlayer(trace, "deltas")
     player.play.value = 2  # what the browser's Play button does on its third tick
     assert player.index == 2 and player.slider.value == 2
-    assert player.diagram.highlighted == player.steps[2].name
+    assert player.diagram.highlighted == player.lines[2].name
 
 
 def test_going_back_shows_that_computation_again():
@@ -103,9 +103,9 @@ def test_going_back_shows_that_computation_again():
     player.go(3)
     player.go(0)
     assert player.index == 0 == player.slider.value
-    assert player.diagram.highlighted == player.steps[0].name
+    assert player.diagram.highlighted == player.lines[0].name
     assert player.image.value == first_image
-    assert "step 1 of" in player.counter.value
+    assert "line 1 of" in player.counter.value
 
 
 def test_buttons_move_and_disable_at_the_ends():
@@ -116,17 +116,17 @@ def test_buttons_move_and_disable_at_the_ends():
     assert not player.previous_button.disabled
     for _ in range(10):
         player.next_button.click()
-    assert player.index == len(player.steps) - 1 and player.next_button.disabled
+    assert player.index == len(player.lines) - 1 and player.next_button.disabled
     player.previous_button.click()
-    assert player.index == len(player.steps) - 2
+    assert player.index == len(player.lines) - 2
 
 
 def test_the_article_deltas_are_played_in_order_with_the_articles_numbers():
     player = StepPlayer(article_step(), "deltas")
-    names = [player.go(i).name for i in range(len(player.steps))]
+    names = [player.go(i).name for i in range(len(player.lines))]
     assert names == ["D0", "Z1", "Z2", "Z3"]
     expected = reference.article_step(sign=-1.0)  # the article's sign: delta = y - h = -4
-    assert [step.value for step in player.steps] == pytest.approx(
+    assert [step.value for step in player.lines] == pytest.approx(
         [expected.delta[name] for name in names])
 
 
@@ -156,7 +156,7 @@ def test_bad_phase_or_sample_is_refused_and_display_delegates():
     bundle = player._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == (
         player.widget.model_id)
-    assert bundle["text/plain"] == "StepPlayer(phase='forward', sample=0, steps=8)"
+    assert bundle["text/plain"] == "StepPlayer(phase='forward', sample=0, lines=8)"
 
 
 @pytest.mark.parametrize("trace", [None, "forward", 4, {"D0": 4.0}, article_network()])
@@ -192,7 +192,7 @@ def test_go_refuses_what_is_not_a_whole_number_and_stays_where_it_was(position):
                                                     (np.int64(2), 2)])
 def test_go_clamps_any_whole_number(position, expected):
     player = StepPlayer(article_step(), "deltas")
-    assert player.go(position) is player.steps[expected]
+    assert player.go(position) is player.lines[expected]
 
 
 def test_without_a_kernel_the_player_shows_its_first_computation():
@@ -211,15 +211,15 @@ def mazur_step():
 def test_paths_plays_each_hidden_delta_term_by_term_with_each_path_highlighted():
     trace = mazur_step()
     player = StepPlayer(trace, "deltas", paths=True)
-    assert player.steps == delta_paths(trace) and player.paths
-    assert len(player.steps) == 2 + 2 * 3  # two outputs; per hidden unit two paths and a sum
+    assert player.lines == delta_paths(trace) and player.paths
+    assert len(player.lines) == 2 + 2 * 3  # two outputs; per hidden unit two paths and a sum
     images = []
-    for index, step in enumerate(player.steps):
+    for index, step in enumerate(player.lines):
         assert player.go(index) is step
         assert player.diagram.emphasised == step.highlighted
         assert player.diagram.highlighted == step.name
         counter = html.unescape(player.counter.value)
-        assert f"step {index + 1} of {len(player.steps)}</b>: {step.kind} of {step.name}" in counter
+        assert f"line {index + 1} of {len(player.lines)}</b>: {step.kind} of {step.name}" in counter
         formula = html.unescape(player.formula.value)
         assert f"$${step.formula}$$" in formula and f"$${step.substituted}$$" in formula
         images.append(player.image.value)
@@ -238,10 +238,10 @@ def test_paths_plays_each_hidden_delta_term_by_term_with_each_path_highlighted()
 def test_paths_works_for_any_sample_of_a_batch_and_says_so_in_its_repr():
     trace = batch_step()
     player = StepPlayer(trace, "deltas", sample=2, paths=True)
-    assert player.steps == delta_paths(trace, 2)
-    assert repr(player) == f"StepPlayer(phase='deltas', sample=2, steps={len(player.steps)}, " \
+    assert player.lines == delta_paths(trace, 2)
+    assert repr(player) == f"StepPlayer(phase='deltas', sample=2, lines={len(player.lines)}, " \
                            "paths=True)"
-    assert repr(StepPlayer(trace, "deltas")) == "StepPlayer(phase='deltas', sample=0, steps=3)"
+    assert repr(StepPlayer(trace, "deltas")) == "StepPlayer(phase='deltas', sample=0, lines=3)"
 
 
 @pytest.mark.parametrize(("changes", "message"), [
