@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from bpkit.core.functions import LOSSES
 from bpkit.core.network import Network
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -16,7 +17,7 @@ ALPHA = 0.1
 """The article's learning rate."""
 START_WEIGHT = 1.0
 """The article sets every weight to 1."""
-CONVENTIONS = {"article": "article's sign", "squared": "correct sign"}
+CONVENTIONS = {name: LOSSES[name].convention for name in ("article", "squared")}
 """The two output-delta conventions (Network loss names), as learners read them."""
 
 

@@ -111,6 +111,11 @@ class Loss:
     of_sums: sp.Expr | None = None
     """The loss in terms of the output's weighted sum a, for ``output_activation``: the same
     function as ``formula`` with h = f(a), written so it stays finite and exact for every a."""
+    convention: str | None = None
+    """For the two sign conventions of the article's example: 'correct sign' or "article's sign"."""
+    output_delta: str = "predicted − actual"
+    """The output delta of a linear output in words: 'predicted − actual' (h − y), or the
+    article's 'actual − predicted' (y − h)."""
 
     @cached_property
     def output_gradient(self) -> sp.Expr:
@@ -221,6 +226,7 @@ LOSSES: dict[str, Loss] = {
             _squared_error,
             _squared_error,
             "half squared error 1/2 (h - y)^2: its output delta is predicted - actual",
+            convention="correct sign",
         ),
         Loss(
             "logistic",
@@ -236,6 +242,8 @@ LOSSES: dict[str, Loss] = {
             _squared_error,
             -_squared_error,
             "the article's convention: output delta = actual - predicted (the wrong sign)",
+            convention="article's sign",
+            output_delta="actual − predicted",
         ),
     )
 }

@@ -30,6 +30,7 @@ from bpkit.core import naming, validate
 from bpkit.core.article import ALPHA, CONVENTIONS, XOR_X, XOR_Y, article_network
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
+from bpkit.core.functions import LOSSES
 from bpkit.core.network import Network, checked_network
 from bpkit.core.table import Table
 from bpkit.core.trace import StepTrace
@@ -37,7 +38,7 @@ from bpkit.draw import lecture
 from bpkit.draw.diagram import NetworkDiagram
 from bpkit.widgets.view import WidgetView, picture_layout, svg_tag
 
-OUTPUT_DELTA = {"article": "δ(D0) = actual − predicted", "squared": "δ(D0) = predicted − actual"}
+OUTPUT_DELTA = {name: f"δ(D0) = {LOSSES[name].output_delta}" for name in CONVENTIONS}
 """The output delta each loss of the toggle gives (``CONVENTIONS`` names the losses)."""
 WEIGHT_RANGE = (-3.0, 3.0)
 LR_EXPONENTS = (-3.0, 1.0)

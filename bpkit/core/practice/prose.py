@@ -34,9 +34,6 @@ def weights_table(net: Network) -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
-_SIGNS = {"squared": "squared error, ${delta} = {h} - {y}$ (predicted − actual)",
-          "article": "the article's sign, ${delta} = {y} - {h}$ (actual − predicted)"}
-"""The output delta of each sign convention, with LaTeX for delta, h and y put in."""
 
 
 def standalone(value: float, digits: int) -> str:
@@ -73,6 +70,16 @@ def _target(setting: Setting, output: str) -> str:
     return "y" if setting.net.sizes[-1] == 1 else f"y_{{{output.removeprefix('D')}}}"
 
 
+def _sign_words(loss: str) -> str:
+    """The output delta of a sign convention, with places for LaTeX delta, h and y."""
+    found = functions.loss(loss)
+    if found.convention is None:
+        return f"loss {loss}"
+    difference = "{h} - {y}" if found.output_delta.startswith("predicted") else "{y} - {h}"
+    words = "squared error" if loss == "squared" else f"the {found.convention}"
+    return f"{words}, ${{delta}} = {difference}$ ({found.output_delta})"
+
+
 def describe(setting: Setting) -> str:
     """The setting in words: activation, loss convention, alpha, samples, targets, weights."""
     net = setting.net
@@ -80,8 +87,7 @@ def describe(setting: Setting) -> str:
     hidden = f"{kind} hidden units, {formula}"
     symbols = ({"delta": r"\delta_{D_{0}}", "h": "h", "y": "y"} if net.sizes[-1] == 1 else
                {"delta": r"\delta_{D_{k}}", "h": "h_{k}", "y": "y_{k}"})
-    sign = _SIGNS[net.loss_name].format(**symbols) if net.loss_name in _SIGNS else (
-        f"loss {net.loss_name}")
+    sign = _sign_words(net.loss_name).format(**symbols)
     second = (", and a second output $D_{1}$ whose target is 1 − XOR"
               if net.sizes[-1] == 2 else "")
     return (f"<p>The article's network with {hidden}{second}; {sign}; learning rate "
