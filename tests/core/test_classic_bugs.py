@@ -96,19 +96,19 @@ def test_the_classic_bugs_table_sets_each_bug_beside_finite_differences():
     fd = np.concatenate([g.ravel() for g in finite_difference_gradients(net, X, Y)])
     buggy = np.concatenate([g.ravel() for g in bug_gradients(net, X, Y, "batch_sum")])
     gap = np.abs(fd - buggy).max()
-    assert rows["batch_sum"][1].startswith(f"largest gap {float(f'{gap:.4g}'):g} at w(")
-    assert rows["batch_sum"][2] == pytest.approx(7) and rows["stray_two"][2] == pytest.approx(2)
-    assert rows["article_sign"][2] == pytest.approx(-1)
-    assert rows["forgot_hidden_derivative"][2] is None
-    assert rows["wrong_bias_column"][1].startswith("largest gap ")  # fits, and is caught
+    assert rows["batch_sum"][2].startswith(f"largest gap {float(f'{gap:.4g}'):g} at w(")
+    assert rows["batch_sum"][3] == pytest.approx(7) and rows["stray_two"][3] == pytest.approx(2)
+    assert rows["article_sign"][3] == pytest.approx(-1)
+    assert rows["forgot_hidden_derivative"][3] is None
+    assert rows["wrong_bias_column"][2].startswith("largest gap ")  # fits, and is caught
     for refused in ("transposed_w", "bias_not_dropped", "transposed_gradient"):
-        assert rows[refused][1].startswith("refused by the shapes:")
-    assert "(4, 5), (6, 2), but W has (5, 4), (2, 6)" in rows["transposed_gradient"][1]
+        assert rows[refused][2].startswith("refused by the shapes:")
+    assert "(4, 5), (6, 2), but W has (5, 4), (2, 6)" in rows["transposed_gradient"][2]
 
 
 def test_on_mazurs_square_net_the_gradient_check_catches_the_transposed_w():
     row = classic_bugs(mazur_network(), MAZUR_X, MAZUR_Y, ["transposed_w"]).rows[0]
-    assert row[1].startswith("largest gap ") and row[2] is None
+    assert row[2].startswith("largest gap ") and row[3] is None
 
 
 def test_bugs_are_for_the_squared_loss_and_by_name():

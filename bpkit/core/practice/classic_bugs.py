@@ -77,7 +77,8 @@ def classic_bugs(net: Network, X: object, Y: object,
                  bugs: Sequence[str] | None = None) -> Table:
     """Each classic bug on this net and batch beside finite differences: how far off it is.
 
-    One row per bug: the largest |finite difference − buggy backprop| and its link, the factor
+    One row per bug (its catalogue key and what it does): the largest |finite difference −
+    buggy backprop| and its link, the factor
     when every buggy gradient is one multiple of the right one, or the dimension check's
     message when the bug's shapes do not fit. ``bugs`` default to every name in ``BUGS``.
     """
@@ -96,19 +97,19 @@ def classic_bugs(net: Network, X: object, Y: object,
         try:
             buggy = bug_gradients(checked, X, Y, name)
         except BpkitError as err:
-            rows.append([name, f"refused by the shapes: {err}", None])
+            rows.append([name, BUGS[name], f"refused by the shapes: {err}", None])
             continue
         if [g.shape for g in buggy] != checked.weight_shapes:
             got = ", ".join(shape_text(g.shape) for g in buggy)
-            rows.append([name, f"refused by the shapes: the gradients are {got}, but W has "
-                         f"{', '.join(map(shape_text, checked.weight_shapes))}", None])
+            rows.append([name, BUGS[name], f"refused by the shapes: the gradients are {got}, "
+                         f"but W has {', '.join(map(shape_text, checked.weight_shapes))}", None])
             continue
         check = GradientCheck("finite difference", links,
                               tuple(float(v) for arr in buggy for v in np.ravel(arr)), fd)
         caught = (f"largest gap {number(check.largest_gap)} at {check.worst_link}"
                   if check.largest_gap > 1e-6 else "no gap on this net: the check misses it")
-        rows.append([name, caught, common_factor(buggy, right)])
-    return Table.of(["bug", "gradient check", "buggy / right"], rows)
+        rows.append([name, BUGS[name], caught, common_factor(buggy, right)])
+    return Table.of(["bug", "what it does", "gradient check", "buggy / right"], rows)
 
 
 __all__ = ["BUGS", "bug_gradients", "classic_bugs", "common_factor"]
