@@ -197,14 +197,26 @@ def test_the_students_get_the_stub_not_the_solution(course):
         assert "raise NotImplementedError()" in release
 
 
-def test_a_wrong_answers_failing_check_names_the_mistake(course):
+def test_a_wrong_answers_failing_check_carries_the_checkers_message(course):
+    """Each failing check cell holds the message bpkit's checker gives that code: the mistake."""
+    from bpkit import check_backprop, check_backward, f_prime
+
     def errors(name: str) -> dict[str, str]:
         return {graded(c)["grade_id"]: "\n".join(o.evalue for o in c.outputs
                                                  if o.output_type == "error")
                 for c in course.autograded("wrong", name).cells if graded(c).get("grade")}
 
+    def defined(name: str, grade_id: str) -> object:
+        [cell] = [c for c in course.autograded("wrong", name).cells
+                  if graded(c).get("grade_id") == grade_id]
+        namespace = {"f_prime": f_prime}
+        exec(cell.source, namespace)  # the student's submitted code, as the kernel ran it
+        return namespace[grade_id]
+
     graph, matrices = errors("10_graph"), errors("11_matrices")
     assert graph["check_multiply_backward"] == ""
-    assert "you used 1 - a² where tanh's slope is 1 - z²" in graph["check_tanh_backward"]
-    assert "every gradient is 7 times too large: you summed over the batch" in \
-        matrices["check_backprop"]
+    tanh = check_backward("tanh", defined("10_graph", "tanh_backward"))
+    backprop = check_backprop(defined("11_matrices", "backprop"))
+    assert not tanh.correct and graph["check_tanh_backward"] == tanh.message
+    assert not backprop.correct and matrices["check_backprop"] == backprop.message
+    assert "a²" in tanh.message and "sum" in backprop.message  # each names its mistake

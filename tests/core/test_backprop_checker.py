@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from bpkit import BpkitError, check_backprop, f_prime
-from bpkit.core.practice.backprop_checker import CASES, MISTAKES, NOT_WRITTEN
+from bpkit.core.practice.backprop_checker import ATOMS, CASES, SLIPS
+from bpkit.core.practice.mistakes import MISTAKES
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "11_matrices.ipynb"
 
@@ -81,33 +82,11 @@ def index_error(net, z0, Y):
     return [a[5]]
 
 
-def bias_kept_then_broadcast(net, z0, Y):
-    """Sends deltas back through the whole W, bias column included: the shapes stop it."""
-    W = net.weights
-    a, z = net.forward(z0)
-    fp = f_prime(net, a)
-    n, L = len(z0), len(W)
-    delta = (z[L] - Y) * fp[L - 1]
-    grads = [delta.T @ z[L - 1] / n]
-    for l in reversed(range(1, L)):  # noqa: E741
-        delta = (delta @ W[l]) * fp[l - 1]
-        grads.insert(0, delta.T @ z[l - 1] / n)
-    return grads
+bias_kept_then_broadcast = written(hidden=lambda d, w, fp: (d @ w) * fp)
+"""Sends deltas back through the whole W, bias column included: the shapes stop it."""
 
-
-def bias_kept_z_form(net, z0, Y):
-    """f'(a) read off z with its bias column (f' = 0 there), so the bias unit gets a delta."""
-    W = net.weights
-    a, z = net.forward(z0)
-    fp = f_prime(net, a)
-    n, L = len(z0), len(W)
-    delta = (z[L] - Y) * fp[L - 1]
-    grads = [delta.T @ z[L - 1] / n]
-    for l in reversed(range(1, L)):  # noqa: E741
-        with_bias_column = np.concatenate((np.zeros((n, 1)), fp[l - 1]), axis=1)
-        delta = (delta @ W[l]) * with_bias_column
-        grads.insert(0, delta.T @ z[l - 1] / n)
-    return grads
+bias_kept_z_form = written(hidden=lambda d, w, fp: (d @ w) * np.hstack((0 * fp[:, :1], fp)))
+"""f'(a) read off z with its bias column (f' = 0 there), so the bias unit gets a delta."""
 
 
 def one_array(net, z0, Y):
@@ -123,23 +102,22 @@ def one_too_few(net, z0, Y):
 
 
 WRONG = {
-    "transposed gradient": written(gradient=lambda d, zb: zb.T @ d / len(zb)),
-    "sum": written(gradient=lambda d, zb: d.T @ zb),
-    "mean twice": written(gradient=lambda d, zb: d.T @ zb / len(zb) ** 2),
-    "half": written(output=lambda z, Y, fp, L: 2 * (z[L] - Y) * fp[L - 1]),
-    "sign": written(output=lambda z, Y, fp, L: (Y - z[L]) * fp[L - 1]),
-    "no f' output": written(output=lambda z, Y, fp, L: z[L] - Y),
-    "no f' hidden": written(hidden=lambda d, w, fp: d @ w[:, 1:]),
-    "transposed W": written(hidden=lambda d, w, fp: (d @ w[:, 1:].T) * fp),
-    "updated weights": written(update=0.1),
-    "no bias column": written(gradient=lambda d, zb: d.T @ zb[:, 1:] / len(zb)),
-    "bias row": bias_kept_z_form,
+    "transposed_gradient": written(gradient=lambda d, zb: zb.T @ d / len(zb)),
+    "batch_sum": written(gradient=lambda d, zb: d.T @ zb),
+    "mean_twice": written(gradient=lambda d, zb: d.T @ zb / len(zb) ** 2),
+    "stray_two": written(output=lambda z, Y, fp, L: 2 * (z[L] - Y) * fp[L - 1]),
+    "article_sign": written(output=lambda z, Y, fp, L: (Y - z[L]) * fp[L - 1]),
+    "forgot_output_derivative": written(output=lambda z, Y, fp, L: z[L] - Y),
+    "forgot_hidden_derivative": written(hidden=lambda d, w, fp: d @ w[:, 1:]),
+    "transposed_w": written(hidden=lambda d, w, fp: (d @ w[:, 1:].T) * fp),
+    "updated_weights": written(update=0.1),
+    "no_bias_column": written(gradient=lambda d, zb: d.T @ zb[:, 1:] / len(zb)),
+    "bias_not_dropped": bias_kept_z_form,
     "reversed": reversed_order,
-    "changed weights": changes_weights,
-    "changed inputs": changes_targets,
-    "not a list": one_array,
-    "not numbers": texts,
-    "wrong count": one_too_few,
+    "changed_weights": changes_weights,
+    "changed_inputs": changes_targets,
+    "not_numbers": texts,
+    "wrong_count": one_too_few,
 }
 
 
@@ -154,24 +132,36 @@ def test_each_wrong_backprop_is_named_for_its_mistake(mistake):
     verdict = check_backprop(WRONG[mistake])
     assert not verdict.correct
     assert verdict.mistake == mistake, verdict.message
-    assert mistake in MISTAKES
+    assert MISTAKES[mistake].message in verdict.message  # the catalogue's words, never rewritten
+
+
+def test_every_key_the_checker_can_name_is_in_the_one_catalogue():
+    assert {key for key, _ in ATOMS} | set(SLIPS) <= set(MISTAKES)
+    assert all(MISTAKES[key].slip is not None for key in SLIPS)
+
+
+def test_one_array_instead_of_a_list_is_not_numbers_and_says_what_came_back():
+    verdict = check_backprop(one_array)
+    assert verdict.mistake == "not_numbers"
+    assert "returned one array of shape (2, 6)" in verdict.message
 
 
 @pytest.mark.parametrize("stub", [not_written, returns_nothing])
 def test_a_stub_is_not_written_yet_not_an_error(stub):
     verdict = check_backprop(stub)
-    assert verdict.mistake == NOT_WRITTEN and not verdict.correct
+    assert verdict.mistakes == ("not_written",) and not verdict.correct
     assert str(verdict).startswith("not written yet")
 
 
 def test_messages_name_the_layer_the_factor_and_the_shapes():
-    assert "layer 1's gradient (grads[0], for W1) is transposed" in str(
-        check_backprop(WRONG["transposed gradient"]))
-    assert "7 times too large" in str(check_backprop(WRONG["sum"]))
-    assert "the ½ in the loss" in str(check_backprop(WRONG["half"]))
-    assert "sign is flipped" in str(check_backprop(WRONG["sign"]))
-    assert "forgot f′(a_l) in the hidden deltas" in str(check_backprop(WRONG["no f' hidden"]))
-    shapes = str(check_backprop(WRONG["no bias column"]))
+    assert "layer 1's gradient (grads[0], for W1) has shape (4, 5) where W1 has (5, 4)" in str(
+        check_backprop(WRONG["transposed_gradient"]))
+    assert "On the 3-5-2 net: grads[0] ×7, grads[1] ×7" in str(check_backprop(WRONG["batch_sum"]))
+    assert "grads[0] ×2, grads[1] ×2" in str(check_backprop(WRONG["stray_two"]))
+    assert "grads[0] ×-1, grads[1] ×-1" in str(check_backprop(WRONG["article_sign"]))
+    assert "every net the checker ran (3-5-2, 2-2-2, 2-3-3-1, 4-3-2" in str(
+        check_backprop(WRONG["forgot_hidden_derivative"]))
+    shapes = str(check_backprop(WRONG["no_bias_column"]))
     assert "shape (5, 3) where W1 has (5, 4)" in shapes
 
 
@@ -181,26 +171,29 @@ def test_only_the_layer_that_is_transposed_is_named():
         return [*grads[:-1], grads[-1].T]
 
     verdict = check_backprop(output_transposed)
-    assert verdict.mistake == "transposed gradient"
-    assert "layer 2's gradient (grads[1], for W2) is transposed" in verdict.message
+    assert verdict.mistake == "transposed_gradient"
+    assert "layer 2's gradient (grads[1], for W2) has shape (6, 2) where W2" in verdict.message
 
 
 def test_the_transposed_w_is_named_on_the_square_net_and_its_error_elsewhere_reported():
-    message = str(check_backprop(WRONG["transposed W"]))
-    assert "2-2-2 net" in message and "W_(l+1)[:, 1:]ᵀ" in message
-    assert "ValueError" in message  # where the layers differ in size, it cannot run at all
+    verdict = check_backprop(WRONG["transposed_w"])
+    assert verdict.mistakes == ("transposed_w",)
+    assert "each net your code ran on (2-2-2, with batches of 4)" in verdict.message
+    assert "ValueError" in verdict.message  # where the layers differ in size, it cannot run
 
 
 def test_two_mistakes_at_once_are_both_named():
     verdict = check_backprop(written(output=lambda z, Y, fp, L: (Y - z[L]) * fp[L - 1],
                                      gradient=lambda d, zb: d.T @ zb))
-    assert verdict.mistake == "sign"
-    assert "sign is flipped" in verdict.message and "summed over the batch" in verdict.message
+    assert verdict.mistakes == ("article_sign", "batch_sum")
+    assert MISTAKES["article_sign"].message in verdict.message
+    assert MISTAKES["batch_sum"].message in verdict.message
+    assert "grads[0] ×-7, grads[1] ×-7" in verdict.message
 
 
 def test_an_exception_is_reported_with_its_line_and_message_never_raised():
     verdict = check_backprop(index_error)
-    assert verdict.mistake == "error"
+    assert verdict.mistakes == ("error",)
     line = inspect.getsourcelines(index_error)[1] + 2
     assert f"IndexError on line {line} (return [a[5]])" in verdict.message
     assert "list index out of range" in verdict.message
@@ -208,7 +201,7 @@ def test_an_exception_is_reported_with_its_line_and_message_never_raised():
 
 def test_a_shape_error_gets_a_hint_about_the_shapes():
     verdict = check_backprop(bias_kept_then_broadcast)
-    assert verdict.mistake == "error"
+    assert verdict.mistakes == ("error", "bias_not_dropped")
     assert "ValueError" in verdict.message and "The shapes do not fit" in verdict.message
     assert "differ by one column: the bias column" in verdict.message
 
@@ -220,14 +213,15 @@ def test_an_unknown_mistake_is_located_by_layer():
         return grads
 
     verdict = check_backprop(off_in_layer_one)
-    assert verdict.mistake == "wrong values"
+    assert verdict.mistakes == ("wrong_values",)
     assert "layer 1's gradient (grads[0], for W1) is wrong" in verdict.message
     assert "layer 2 is right" in verdict.message
+    assert "it should be -0.01284, yours is 0.4872" in verdict.message
 
 
 def test_a_constant_factor_that_is_no_known_mistake_is_named_as_one():
     verdict = check_backprop(written(scale=3.0))
-    assert verdict.mistake == "scaled" and "3 times the right one" in verdict.message
+    assert verdict.mistakes == ("scaled",) and "(×3)" in verdict.message
 
 
 def test_the_checker_calls_nothing_but_the_function_and_leaves_the_cases_alone():

@@ -14,10 +14,12 @@ from bpkit import BpkitError
 from bpkit.core.autograd import Value
 from bpkit.core.practice.backward_rules import (
     OPERATIONS,
+    PART_KEYS,
     check_backward,
     multiply_backward,
     tanh_backward,
 )
+from bpkit.core.practice.mistakes import MISTAKES
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "10_graph.ipynb"
 
@@ -52,44 +54,61 @@ def test_the_right_answers_come_from_the_engine():
 
 # ----- the wrong ones, each named ---------------------------------------------------------------
 MULTIPLY_WRONG = [
-    ("swapped", lambda a, b, grad: (grad * a, grad * b), "swapped"),
-    ("forgot_incoming", lambda a, b, grad: (b, a), "forgot the incoming gradient"),
-    ("forward_value", lambda a, b, grad: (a * b, a * b), "the product a·b"),
-    ("forward_value", lambda a, b, grad: (grad * a * b, grad * a * b), "grad × a·b"),
-    ("add_rule", lambda a, b, grad: (grad, grad), "add node's rule"),
-    ("inputs_returned", lambda a, b, grad: (a, b), "the inputs a and b themselves"),
-    ("flipped_sign", lambda a, b, grad: (-grad * b, -grad * a), "sign is flipped"),
+    ("swapped", lambda a, b, grad: (grad * a, grad * b), "a's should be -1.5, <lambda> gave 1"),
+    ("forgot_incoming", lambda a, b, grad: (b, a), "b's should be 1, <lambda> gave 2"),
+    ("forward_value", lambda a, b, grad: (a * b, a * b), "a's should be -1.5, <lambda> gave -6"),
+    ("forward_value_times_grad", lambda a, b, grad: (grad * a * b, grad * a * b), "gave -3"),
+    ("add_rule", lambda a, b, grad: (grad, grad), "a's should be -1.5, <lambda> gave 0.5"),
+    ("inputs_returned", lambda a, b, grad: (a, b), "a's should be -1.5, <lambda> gave 2"),
+    ("flipped_sign", lambda a, b, grad: (-grad * b, -grad * a), "<lambda> gave 1.5"),
     ("b_wrong", lambda a, b, grad: (grad * b, grad * b),
-     "the gradient reaching a is right but b's is not. With a = 2, b = -3, grad = 0.5: b's "
+     "(a's is right): it is grad times the other factor, a, because ∂(a·b)/∂b = a. "
+     "With a = 2, b = -3, grad = 0.5: b's "
      "should be 1, <lambda> gave -1.5, which is grad × b."),
     ("a_wrong", lambda a, b, grad: (b, grad * a),
-     "the gradient reaching b is right but a's is not. With a = 2, b = -3, grad = 0.5: a's "
+     "(b's is right): it is grad times the other factor, b, because ∂(a·b)/∂a = b. "
+     "With a = 2, b = -3, grad = 0.5: a's "
      "should be -1.5, <lambda> gave -3, which is b."),
-    ("wrong", lambda a, b, grad: (grad + b, grad + a),
-     "neither gradient is right. With a = 2, b = -3, grad = 0.5: a's should be -1.5, <lambda> "
+    ("wrong_values", lambda a, b, grad: (grad + b, grad + a),
+     "Neither gradient is right. With a = 2, b = -3, grad = 0.5: a's should be -1.5, <lambda> "
      "gave -2.5; b's should be 1, <lambda> gave 2.5."),
     ("not_numbers", lambda a, b, grad: grad * b,
      "<lambda>(a = 2, b = -3, grad = 0.5) returned float -1.5: it must return two numbers"),
     ("not_numbers", lambda a, b, grad: (grad * b, grad * a, 0.0), "returned 3 number(s)"),
-    ("not_numbers", lambda a, b, grad: (Value(grad * b), Value(grad * a)), "a Value"),
-    ("not_numbers", lambda a, b, grad: ("1", "2"), "not 2 finite number(s)"),
-    ("not_numbers", lambda a, b, grad: (True, False), "not 2 finite number(s)"),
+    ("not_numbers", lambda a, b, grad: (Value(grad * b), Value(grad * a)),
+     "which holds a Value, Value(data=-1.5, grad=0) (give its number, .data)"),
+    ("not_numbers", lambda a, b, grad: ("1", "2"), "which holds str '1', not a number"),
+    ("not_numbers", lambda a, b, grad: (True, False),
+     "returned (True, False), which holds True, a truth value (True or False), not a number"),
+    ("not_numbers", lambda a, b, grad: np.array([True, False]), "a truth value"),
+    ("not_numbers", lambda a, b, grad: np.array([grad * b, grad * a, 0.0]), "3 number(s)"),
+    ("not_numbers", lambda a, b, grad: np.array([[grad * b, grad * a]]), "1 number(s)"),
+    ("not_numbers", lambda a, b, grad: "ab", "returned str 'ab'"),
+    ("not_numbers", lambda a, b, grad: {grad * b, grad * a}, "returned set"),
+    ("not_numbers", lambda a, b, grad: (1j, 2.0), "which holds complex 1j, not a number"),
     ("not_numbers", lambda a, b, grad: (math.nan, 1.0), "not 2 finite number(s)"),
     ("not_numbers", lambda a, b, grad: (10**400, 1.0), "not 2 finite number(s)"),
 ]
 TANH_WRONG = [
-    ("a_for_z", lambda a, z, grad: grad * (1 - a**2), "1 - a² where tanh's slope is 1 - z²"),
-    ("forgot_incoming", lambda a, z, grad: 1 - z**2, "forgot the incoming gradient"),
-    ("z_not_slope", lambda a, z, grad: grad * z, "multiplied grad by z"),
-    ("sigmoid_slope", lambda a, z, grad: grad * z * (1 - z), "the sigmoid's slope"),
-    ("forgot_square", lambda a, z, grad: grad * (1 - z), "you used 1 - z;"),
-    ("passed_through", lambda a, z, grad: grad, "the identity's rule"),
-    ("flipped_sign", lambda a, z, grad: grad * (z**2 - 1), "sign is flipped"),
-    ("forward_value", lambda a, z, grad: z, "you returned z"),
-    ("wrong", lambda a, z, grad: 2 * grad,
-     "the gradient reaching a is not right. With a = 0.5, z = 0.4621, grad = 1.5: a's should "
+    ("slope_of_a", lambda a, z, grad: grad * (1 - a**2), "a's should be 1.18, <lambda> gave 1.125"),
+    ("forgot_incoming", lambda a, z, grad: 1 - z**2, "<lambda> gave 0.7864"),
+    ("z_not_slope", lambda a, z, grad: grad * z, "<lambda> gave 0.6932"),
+    ("other_slope", lambda a, z, grad: grad * z * (1 - z), "<lambda> gave 0.3728"),
+    ("forgot_square", lambda a, z, grad: grad * (1 - z), "<lambda> gave 0.8068"),
+    ("passed_through", lambda a, z, grad: grad, "<lambda> gave 1.5"),
+    ("flipped_sign", lambda a, z, grad: grad * (z**2 - 1), "<lambda> gave -1.18"),
+    ("forward_value", lambda a, z, grad: z, "<lambda> gave 0.4621"),
+    ("wrong_values", lambda a, z, grad: 2 * grad,
+     "The gradient reaching a is not right. With a = 0.5, z = 0.4621, grad = 1.5: a's should "
      "be 1.18, <lambda> gave 3."),
-    ("not_numbers", lambda a, z, grad: "0.5", "returned '0.5', not 1 finite number(s)"),
+    ("wrong_values", lambda a, z, grad: np.float32(grad * (1 - z**2) * 1.001),
+     "a's should be 1.18, <lambda> gave 1.181"),
+    ("wrong_values", lambda a, z, grad: grad * (1 - z**2) + 1e-4,
+     "a's should be 1.1797, <lambda> gave 1.1798"),
+    ("not_numbers", lambda a, z, grad: "0.5", "returned str '0.5', not a number"),
+    ("not_numbers", lambda a, z, grad: True, "returned True, a truth value (True or False)"),
+    ("not_numbers", lambda a, z, grad: Value(z), "returned a Value, Value(data=0.4621"),
+    ("not_numbers", lambda a, z, grad: [grad, grad], "returned 2 number(s), [1.5, 1.5]"),
 ]
 
 
@@ -101,20 +120,28 @@ TANH_WRONG = [
 def test_each_wrong_rule_is_named(operation, mistake, rule, says):
     feedback = check_backward(operation, rule)
     assert not feedback.correct
-    assert feedback.mistake == mistake
+    assert feedback.mistakes == (mistake,), feedback.message
     assert says in feedback.message
+    if mistake in MISTAKES and mistake not in ("wrong_values", "not_written", "error"):
+        assert MISTAKES[mistake].message in feedback.message  # the catalogue's words
 
 
 def test_at_least_five_named_mistakes_per_operation():
     for operation, cases in (("multiply", MULTIPLY_WRONG), ("tanh", TANH_WRONG)):
-        named = {mistake for mistake, _, _ in cases} - {"wrong", "not_numbers"}
+        named = {mistake for mistake, _, _ in cases} - {"wrong_values", "not_numbers"}
         assert len(named) >= 5, operation
-        assert {m.name for m in OPERATIONS[operation].mistakes} <= named | {"a_wrong", "b_wrong"}
+        assert {key for key, _ in OPERATIONS[operation].traps} <= named | set(PART_KEYS)
+
+
+def test_every_trap_is_named_by_a_catalogue_key():
+    for op in OPERATIONS.values():
+        assert all(key in MISTAKES for key, _ in op.traps), op.function
+    assert "wrong_values" in MISTAKES and "not_numbers" in MISTAKES
 
 
 def test_the_numbers_tried_tell_every_mistake_apart():
     for op in OPERATIONS.values():
-        rules = [op.expected, *(m.rule for m in op.mistakes)]
+        rules = [op.expected, *(rule for _, rule in op.traps)]
         results = [[r(*point) for point in op.points] for r in rules]
         for first, second in itertools.combinations(range(len(rules)), 2):
             same = all(math.isclose(x, y, rel_tol=1e-6) for p, q in
@@ -144,7 +171,7 @@ def stub_raises_later(a, z, grad):
 ])
 def test_a_stub_is_not_written_yet_not_an_error(operation, stub, says):
     feedback = check_backward(operation, stub)
-    assert not feedback.correct and feedback.mistake == "not written"
+    assert not feedback.correct and feedback.mistakes == ("not_written",)
     assert feedback.message.startswith(says)
     assert "then run this check again" in feedback.message
 
@@ -173,7 +200,8 @@ def test_an_exception_in_the_learners_code_is_reported_with_its_line(operation, 
     feedback = check_backward(operation, rule)
     lines, first = inspect.getsourcelines(rule)
     number = first + next(i for i, text in enumerate(lines) if line_text in text)
-    assert feedback.mistake == "error" and kind in feedback.message
+    assert feedback.mistakes == ("error",) and kind in feedback.message
+    assert MISTAKES["error"].message in feedback.message
     assert feedback.message.startswith(f"{rule.__name__} raised {kind}: ")
     assert f"(line {number}: {line_text})" in feedback.message
 
@@ -187,7 +215,7 @@ def test_a_rule_with_the_wrong_arguments_is_reported_not_raised():
 def test_none_on_some_numbers_only_is_wrong_not_unwritten():
     feedback = check_backward("multiply", none_sometimes)
     assert not feedback.correct and feedback.mistake == "not_numbers"
-    assert "returned NoneType None" in feedback.message
+    assert "returned NoneType None: it must return two numbers" in feedback.message
 
 
 # ----- bad calls of the checker -------------------------------------------------------------------

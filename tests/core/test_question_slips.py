@@ -85,7 +85,7 @@ def test_the_weight_of_08_that_moves_from_2_to_2_02_names_the_unmoved_weight():
 def batch_gradient_by_hand(setting, link_row, link_col, layer, divide):
     net = setting.net
     z0 = with_bias(setting.x)
-    a, z = net.forward(z0)
+    _, z = net.forward(z0)
     delta_out = z[-1] - setting.y
     slope = 1.0  # linear hidden units
     delta_hidden = slope * delta_out @ net.weights[1][:, 1:]

@@ -118,9 +118,8 @@ def _error(backprop: Callable[..., object], err: Exception, case: Case) -> Verdi
     if isinstance(err, ValueError) and ("shape" in text or "mismatch" in text):
         hint = (" The shapes do not fit: print each array's .shape and compare with the shapes "
                 "table; δ_(l+1) W_(l+1)[:, 1:] has a_l's shape, δ_lᵀ z_(l−1) has W_l's.")
-        shapes = [(int(r), int(c)) for r, c in re.findall(r"\((\d+), ?(\d+)\)", text)]
-        if len(shapes) == 2 and shapes[0][0] == shapes[1][0] and abs(
-                shapes[0][1] - shapes[1][1]) == 1:
+        sizes = [(int(r), int(c)) for r, c in re.findall(r"\((\d+), ?(\d+)\)", text)]
+        if len(sizes) == 2 and sizes[0][0] == sizes[1][0] and abs(sizes[0][1] - sizes[1][1]) == 1:
             hint += " These two differ by one column: the bias column."
             keys.append("bias_not_dropped")
     return wrong(f"On {case}, your backprop stopped with {type(err).__name__}"
@@ -198,14 +197,13 @@ def _run(backprop: Callable[..., object], case: Case) -> _Run:
         run.stop = _said("changed_inputs", case)
     else:
         read = _arrays(got, run.right, case)
-        run.stop, (run.got, run.single) = (read, (None, False)) if isinstance(
-            read, Verdict) else (None, read)
+        run.stop = read if isinstance(read, Verdict) else None
+        run.got, run.single = (None, False) if run.stop is not None else read
     return run
 
 
 # ----- naming a wrong answer: candidate slips, and each layer's factor against them ------------
-Options = list[list[tuple[list[np.ndarray], int]]]
-"""Per run, each way a candidate slip can go: (its gradients, the first layer judged)."""
+Options = list[list[tuple[list[np.ndarray], int]]]  # per run, each way: (gradients, from layer)
 
 
 def _replayed(run: _Run, slip: object, lr: float = 0.1) -> list[np.ndarray] | None:
@@ -225,14 +223,13 @@ def _bases(runs: list[_Run]) -> list[tuple[str, str, Options]]:
     """
     def once(slip: object, lr: float = 0.1) -> Options:
         return [[(g, 0)] if (g := _replayed(run, slip, lr)) is not None else [] for run in runs]
-
     bases = [("", "", [[(run.right, 0)] for run in runs])]
     bases += [(key, "", once(MISTAKES[key].slip)) for key in SLIPS]
     bases.append(("one_path", "", [
         [(g, max(len(run.right) - ONE_PATH_LAYERS, 0)) for k in range(run.case.sizes[-1])
          if (g := _replayed(run, replace(NO_SLIP, path=k))) is not None] for run in runs]))
     updated, run, k = MISTAKES["updated_weights"].slip, runs[0], len(runs[0].right) - 2
-    slope = run.right[k] - _replayed(run, updated, 1.0)[k]
+    slope = run.right[k] - (_replayed(run, updated, 1.0) or run.right)[k]
     size = float(np.vdot(slope, slope))
     alpha = float(np.vdot(run.right[k] - run.got[k], slope)) / size if size > 1e-20 else 0.0
     if 1e-6 < alpha < 1e6:
@@ -241,16 +238,9 @@ def _bases(runs: list[_Run]) -> list[tuple[str, str, Options]]:
 
 
 def _factors(got: list[np.ndarray], base: list[np.ndarray], first: int) -> np.ndarray | None:
-    """Each layer's factor c, got = c · base to single precision (nan: not judged), or None."""
-    found = []
-    for k, (g, b) in enumerate(zip(got, base)):
-        size = float(np.vdot(b, b))
-        c = np.nan if k < first else float(np.vdot(g, b)) / size if size else 1.0
-        top = max(float(np.abs(g).max()), abs(c) * float(np.abs(b).max()))
-        if k >= first and not float(np.abs(g - c * b).max()) <= code.SINGLE_RTOL * top:
-            return None
-        found.append(c)
-    return np.array(found)
+    """Each layer's factor against ``base`` (nan: not judged), or None where one has none."""
+    found = [np.nan if k < first else code.factor(g, b) for k, (g, b) in enumerate(zip(got, base))]
+    return None if any(f is None for f in found) else np.array(found, float)
 
 
 @cache
@@ -296,7 +286,7 @@ def _explanations(runs: list[_Run]) -> list[tuple[float, list[tuple[str, str]]]]
             if head or parts:
                 found.append((len(head) + len(parts), head + parts))
         c = float(np.nanmax(vectors[0][0]))
-        if scalable and not holds.any() and abs(c - 1) > 1e-5 and all(
+        if scalable and not holds.any() and abs(c - 1) > 1e-5 and c and all(
                 any(np.allclose(v[~np.isnan(v)], c, rtol=1e-5) for v in ways) for ways in vectors):
             found.append((len(head) + 1.5, [*head, ("scaled", f"(×{number(c)})")]))
     return found
@@ -312,7 +302,7 @@ def _what(key: str, context: str) -> str:
 def _factor_text(run: _Run) -> str | None:
     """'grads[0] ×7, grads[1] ×1': each layer's factor against the right gradient, if all are."""
     found = _factors(run.got, run.right, 0)
-    return found if found is None else ", ".join(f"grads[{k}] ×{number(f)}"
+    return found if found is None else ", ".join(f"grads[{k}] ×{code.shown(f)}"
                                                  for k, f in enumerate(found))
 
 
@@ -333,8 +323,7 @@ def _explained(runs: list[_Run]) -> Verdict | None:
     said = (f"your gradients are what this gives: {texts[0]}." if len(texts) == 1 else
             "your gradients are what each of these gives (the numbers cannot tell them apart): "
             + "; or ".join(f"({i}) {text}" for i, text in enumerate(texts, start=1)) + ".")
-    factors = _factor_text(runs[0])
-    seen = f" On the {runs[0].case.layout} net: {factors}." if factors else ""
+    seen = f" On the {runs[0].case.layout} net: {t}." if (t := _factor_text(runs[0])) else ""
     messages = " ".join(MISTAKES[key].message for key in keys)
     return wrong(f"Not yet. On {nets}, {said}{seen} {messages}", *keys)
 
@@ -347,10 +336,11 @@ def _unexplained(runs: list[_Run]) -> Verdict:
         shown = "; ".join(f"{r.case.layout} net (n = {r.case.n}): {t}"
                           for r, t in zip(runs, tables))
         return wrong(f"{lead} Each layer's gradient is a multiple of the right one, but no one "
-                     f"mistake gives these factors on every net: {shown}. A factor that changes "
-                     "from net to net is a division or multiplication by a size: the gradient is "
-                     "the sum over the batch divided by n = len(z0), the number of samples, and "
-                     "by nothing else.", "wrong_values")
+                     f"mistake gives these factors on every net: {shown}. Each should be 1: one "
+                     "that changes from net to net is a division or multiplication by a size "
+                     "(the gradient is the sum over the batch divided by n = len(z0), the number "
+                     "of samples, and by nothing else), and −1 a sign flipped in that layer.",
+                     "wrong_values")
     run = next(r for r in runs if code.agreement(r.got, r.right) is None)
     layers = len(run.right)
     k = max(i for i in range(1, layers + 1)
@@ -382,9 +372,8 @@ def check_backprop(backprop: Callable[..., object]) -> Verdict:
                          f"{backprop!r:.40}")
     runs = [_run(backprop, case) for case in CASES]
     stops = [run.stop for run in runs if run.stop is not None]
-    unwritten = [v for v in stops if v.mistake == "not_written"]
-    if unwritten:
-        return unwritten[0]
+    if (unwritten := next((v for v in stops if v.mistake == "not_written"), None)) is not None:
+        return unwritten
     errors = [v for v in stops if v.mistake == "error"]
     shaped = [v for v in stops if v.mistake != "error"]
     valued = [run for run in runs if run.got is not None]
@@ -397,10 +386,8 @@ def check_backprop(backprop: Callable[..., object]) -> Verdict:
     elif all(levels):
         done = (f"your backprop gives Network.backprop's gradients, layer by layer, on all "
                 f"{len(CASES)} nets ({', '.join(c.layout for c in CASES)}) and their batches")
-        if "single" not in levels:
-            return right(f"Right: {done}.")
-        return right(f"Right to single precision: {done}; "
-                     f"{code.single_note(any(run.single for run in valued))}.")
+        note = f"; {code.single_note(any(r.single for r in valued))}" if "single" in levels else ""
+        return right(f"Right{' to single precision' if note else ''}: {done}{note}.")
     else:
         verdict = _explained(valued) or _unexplained(valued)
     if errors and verdict is not errors[0]:

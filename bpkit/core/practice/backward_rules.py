@@ -51,8 +51,8 @@ Numbers = tuple[float, ...]
 Rule = Callable[[float, float, float], Numbers]
 
 PART_KEYS = ("a_wrong", "b_wrong")
-"""LOCAL KEYS, until the catalogue has them: multiply's rule with one input's gradient right and
-the other's wrong (the message says which, and what the wrong one is)."""
+"""The catalogue's keys for multiply's rule with one input's gradient right and the other's
+wrong (the message says which, and what the wrong one is)."""
 
 
 @dataclass(frozen=True)
@@ -199,13 +199,14 @@ def _number(item: object) -> float | str:
 def _numbers(result: object, count: int) -> tuple[Numbers, bool] | str:
     """``count`` floats and whether any was single precision, or what the result was instead.
 
-    A tuple, list or 1-d array of numbers is read, and for one number the number alone (a 0-d
-    array too).
+    A tuple, list, other sequence or array of numbers is read (each item a number or an array
+    holding one), and for one number the number alone (a 0-d array too).
     """
-    if isinstance(result, (tuple, list)) or (isinstance(result, np.ndarray) and result.ndim == 1):
-        items = list(result)
+    if (isinstance(result, Sequence) and not isinstance(result, (str, bytes))) or (
+            isinstance(result, np.ndarray) and result.ndim >= 1):
+        items, alone = list(result), False
     elif count == 1:
-        items = [result]
+        items, alone = [result], True
     else:
         return f"{type(result).__name__} {result!r:.60}"
     if len(items) != count:
@@ -213,7 +214,7 @@ def _numbers(result: object, count: int) -> tuple[Numbers, bool] | str:
     found = [_number(item) for item in items]
     for value in found:
         if isinstance(value, str):
-            return value if items == [result] else f"{result!r:.60}, which holds {value}"
+            return value if alone else f"{result!r:.60}, which holds {value}"
     if not all(map(math.isfinite, found)):  # type: ignore[arg-type]  # all floats by now
         return f"{result!r:.60}, not {count} finite number(s)"
     single = any(getattr(x, "dtype", None) in SINGLE_DTYPES for x in (result, *items))
@@ -260,18 +261,20 @@ def _judged(op: Operation, name: str, got: list[object]) -> Verdict:
     keys = [key for key, rule in op.traps if _matches(numbers_got, rule, op.points)]
     if keys:
         said = " Or: ".join(MISTAKES[key].message for key in keys)
-        return wrong(f"Not yet. {said} {_gave(op, name, numbers_got[0])}", *keys)
+        return wrong(f"Not yet. {said} {_gave(op, name, numbers_got)}", *keys)
     return _which_part(op, name, numbers_got)
 
 
-def _gave(op: Operation, name: str, got: Numbers, labels: Sequence[str] = ()) -> str:
+def _gave(op: Operation, name: str, got: list[Numbers], labels: Sequence[str] = ()) -> str:
     """'With a = 2, ...: a's should be -1.5, f gave -3.' for every output that differs.
 
-    Each wrong one says what it seems to be (``labels``, by output) when that is known.
+    On the first set of numbers where one differs; each wrong one says what it seems to be
+    (``labels``, by output) when that is known.
     """
-    point = op.points[0]
-    parts = []
-    for i, (mine, right_one) in enumerate(zip(got, op.expected(*point))):
+    index = next((j for j, p in enumerate(op.points) if not _matches(got[j:j + 1], op.expected,
+                                                                     [p])), 0)
+    point, parts = op.points[index], []
+    for i, (mine, right_one) in enumerate(zip(got[index], op.expected(*point))):
         if not _close(mine, right_one, abs(right_one)):
             should, gave = should_gave(right_one, mine)
             seems = f", which is {labels[i]}" if i < len(labels) and labels[i] else ""
@@ -289,16 +292,14 @@ def _which_part(op: Operation, name: str, got: list[Numbers]) -> Verdict:
     """A wrong result no mistake explains: which gradient is right, and what the wrong one is."""
     correct = [_matches(got, op.expected, op.points, i) for i in range(len(op.outputs))]
     if len(op.outputs) == 2 and any(correct):
-        good, bad = (0, 1) if correct[0] else (1, 0)
-        verdict = (f"the gradient reaching {op.outputs[good]} is right but "
-                   f"{op.outputs[bad]}'s is not")
-        key = PART_KEYS[bad]
+        key = PART_KEYS[1 if correct[0] else 0]
+        verdict = MISTAKES[key].message
     else:
-        verdict = ("neither gradient is right" if len(op.outputs) == 2
-                   else "the gradient reaching a is not right")
+        verdict = ("Neither gradient is right." if len(op.outputs) == 2
+                   else "The gradient reaching a is not right.")
         key = "wrong_values"
     labels = [_label(op, got, i) for i in range(len(op.outputs))]
-    return wrong(f"Not yet: {verdict}. {_gave(op, name, got[0], labels)}", key)
+    return wrong(f"Not yet: {verdict} {_gave(op, name, got, labels)}", key)
 
 
-__all__ = ["OPERATIONS", "PART_KEYS", "check_backward", "multiply_backward", "tanh_backward"]
+__all__ = ["OPERATIONS", "PART_KEYS", "check_backward"]

@@ -9,6 +9,7 @@ digits that the two numbers it shows differ.
 from __future__ import annotations
 
 import linecache
+import math
 import traceback
 from collections.abc import Callable, Sequence
 
@@ -63,6 +64,29 @@ def agreement(got: Sequence[np.ndarray], want: Sequence[np.ndarray]) -> str | No
     return "double" if worst <= DOUBLE_RTOL else "single"
 
 
+def factor(got: np.ndarray, want: np.ndarray) -> float | None:
+    """The c for which ``got`` is c times ``want`` to single precision, or None if there is none.
+
+    When ``want`` is all 0, c is 1 if ``got`` is 0 too.
+    """
+    size = float(np.vdot(want, want))
+    c = float(np.vdot(got, want)) / size if size else 1.0
+    top = max(float(np.max(np.abs(got), initial=0.0)),
+              abs(c) * float(np.max(np.abs(want), initial=0.0)))
+    return c if float(np.max(np.abs(got - c * want), initial=0.0)) <= SINGLE_RTOL * top else None
+
+
+def shown(value: float) -> str:
+    """``value`` to 4 significant figures, or more where 4 would hide its gap from a round number.
+
+    1.4 and 0.1429 (1/7) as they are, but 1.00002, not 1.
+    """
+    near = round(value, 3)
+    if math.isclose(value, near, rel_tol=1e-9, abs_tol=1e-12):
+        return number(value)
+    return should_gave(near, value)[1]
+
+
 def single_note(float32: bool) -> str:
     """Why a right-to-single-precision answer's last digits differ (a clause of a verdict)."""
     how = ("it was computed in single precision (float32)" if float32 else
@@ -80,5 +104,5 @@ def should_gave(right: float, got: float) -> tuple[str, str]:
     return texts
 
 
-__all__ = ["DOUBLE_RTOL", "SINGLE_RTOL", "agreement", "learner_line", "should_gave",
-           "single_note", "where"]
+__all__ = ["DOUBLE_RTOL", "SINGLE_RTOL", "agreement", "factor", "learner_line", "should_gave",
+           "shown", "single_note", "where"]

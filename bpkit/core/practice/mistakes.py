@@ -267,8 +267,15 @@ MISTAKES: dict[str, Mistake] = _catalogue(
     Mistake("scaled", "every gradient off by one constant factor",
             "Every gradient is the right one times a constant factor that no single mistake "
             "explains: look for a stray division or multiplication."),
-    Mistake("wrong_values", "a layer's gradient is wrong",
-            "A layer's gradient is wrong: the message says which, and which layers are right."),
+    Mistake("wrong_values", "a gradient no known mistake explains",
+            "A gradient is wrong in a way no known slip explains: the message says which one, "
+            "and which are right."),
+    Mistake("a_wrong", "multiply's gradient reaching a is wrong",
+            "The gradient reaching a is wrong (b's is right): it is grad times the other factor, "
+            "b, because ∂(a·b)/∂a = b."),
+    Mistake("b_wrong", "multiply's gradient reaching b is wrong",
+            "The gradient reaching b is wrong (a's is right): it is grad times the other factor, "
+            "a, because ∂(a·b)/∂b = a."),
     # ----- finite differences -------------------------------------------------------------------
     Mistake("fd_over_eps", "divided by ε instead of 2ε",
             "That divides by ε, but w − ε and w + ε are 2ε apart: the central difference is "

@@ -25,7 +25,7 @@ class Verdict:
     correct: bool
     message: str
     mistakes: tuple[str, ...] = ()
-    """Keys of ``practice.mistakes.MISTAKES`` (or a checker's own, such as 'not written'), the
+    """Keys of ``practice.mistakes.MISTAKES`` (such as 'forgot_alpha' or 'not_written'), the
     likeliest first; several when different slips give the same answer."""
 
     def __post_init__(self) -> None:
