@@ -656,7 +656,31 @@ PLAYGROUND: list[Entry] = [  # 13_playground
     Entry("Playground.static_html", method_of(small_playground, "static_html")),
 ]
 
-ENTRIES = [*CORE, *DRAW, *WIDGETS, *TWO_OUTPUTS, *GRAPH, *MATRICES, *DEPTH, *PLAYGROUND]
+def shape_asked() -> Question:
+    """14_part2_practice: a question answered with a shape, such as (7, 5)."""
+    return bpkit.shape_question(3, "W1")
+
+
+SEEDS = only("0", "10**400")
+PART2_PRACTICE: list[Entry] = [  # 14_part2_practice
+    Entry("two_paths_question", call_of(bpkit.two_paths_question, seed=3, unit="Z1"),
+          {"seed": SEEDS, "unit": only("None")}),
+    Entry("shape_question", call_of(bpkit.shape_question, seed=3, array="W1"),
+          {"seed": SEEDS, "array": only("None")}),
+    Entry("fork_question", call_of(bpkit.fork_question, seed=3, graph="x·y + x"),
+          {"seed": SEEDS, "graph": only("None")}),
+    Entry("depth_question", call_of(bpkit.depth_question, seed=3, activation="tanh"),
+          {"seed": SEEDS, "activation": only("None")}),
+    Entry("random_part2_question", call_of(bpkit.random_part2_question, seed=3, kind="shape"),
+          {"seed": SEEDS, "kind": only("None")}),
+    Entry("parse_shape", call_of(bpkit.parse_shape, text="(7, 5)")),
+    Entry("Question.check (a shape)", method_of(shape_asked, "check", text="(7, 5)"),
+          {"text": LABELS}),
+    Entry("QuestionWidget (a shape)", call_of(QuestionWidget, question=Fresh(shape_asked))),
+]
+
+ENTRIES = [*CORE, *DRAW, *WIDGETS, *TWO_OUTPUTS, *GRAPH, *MATRICES, *DEPTH, *PLAYGROUND,
+           *PART2_PRACTICE]
 
 
 # ----- the sweep ----------------------------------------------------------------------------------

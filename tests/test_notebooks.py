@@ -14,7 +14,8 @@ NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 EXPECTED = ["00_welcome", "01_setup", "02_forward_pass", "03_deltas", "04_gradients",
             "05_weight_updates", "06_training", "07_symmetry_and_rates", "08_exercises",
-            "09_two_outputs", "10_graph", "11_matrices", "12_depth", "13_playground"]
+            "09_two_outputs", "10_graph", "11_matrices", "12_depth", "13_playground",
+            "14_part2_practice"]
 MAX_CELLS = 35
 """A notebook fits one sitting: at most this many cells, code and markdown."""
 RAW_WIDGET_TEXT = ["VBox(", "HBox(", "Explorer(phase", "StepPlayer(phase", "QuestionWidget(",

@@ -44,7 +44,7 @@ from bpkit.core.lessons.playground import PRESETS, PlaygroundSettings, TrainingR
 from bpkit.core.lessons.sweep import node_name, reverse_sweep
 from bpkit.core.naming import PHASES
 from bpkit.core.network import History, Network, train_at_rates, with_bias
-from bpkit.core.practice.answers import parse_answer, parse_direction
+from bpkit.core.practice.answers import parse_answer, parse_direction, parse_shape
 from bpkit.core.practice.backprop_checker import check_backprop
 from bpkit.core.practice.backward_rules import check_backward
 from bpkit.core.practice.builders import (
@@ -59,6 +59,14 @@ from bpkit.core.practice.builders import (
 )
 from bpkit.core.practice.classic_bugs import BUGS, classic_bugs
 from bpkit.core.practice.mistakes import MISTAKES
+from bpkit.core.practice.part2 import (
+    PART2_BUILDERS,
+    depth_question,
+    fork_question,
+    random_part2_question,
+    shape_question,
+    two_paths_question,
+)
 from bpkit.core.practice.prose import ANSWER_TOLERANCE
 from bpkit.core.practice.question import MISCONCEPTIONS, Diagnosis, Question
 from bpkit.core.practice.replay import update_output_layer_first
@@ -84,6 +92,7 @@ __all__ = [
     "MAZUR_Y",
     "MISCONCEPTIONS",
     "MISTAKES",
+    "PART2_BUILDERS",
     "PHASES",
     "PRESETS",
     "XOR_X",
@@ -121,6 +130,7 @@ __all__ = [
     "delta_question",
     "deltas_during",
     "depth_data",
+    "depth_question",
     "derive",
     "direction_question",
     "engine_gradients",
@@ -129,6 +139,7 @@ __all__ = [
     "find_node",
     "finite_difference_gradients",
     "finite_difference_question",
+    "fork_question",
     "forward_question",
     "forward_trace",
     "linear_plane",
@@ -145,17 +156,21 @@ __all__ = [
     "output_layer",
     "parse_answer",
     "parse_direction",
+    "parse_shape",
     "pass_shapes",
     "prediction_question",
+    "random_part2_question",
     "random_question",
     "random_setting",
     "reverse_sweep",
+    "shape_question",
     "shape_trick",
     "slope_bound",
     "time_gradients",
     "timing_table",
     "topological_order",
     "train_at_rates",
+    "two_paths_question",
     "unit_maps",
     "update_output_layer_first",
     "with_bias",

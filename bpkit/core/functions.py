@@ -87,6 +87,13 @@ class Activation:
         """f'(a) as a numpy function, from the simplified derivative (stable for large |a|)."""
         return _numeric(sp.simplify(self.derivative), a)
 
+    @cached_property
+    def df_of_z(self) -> NumericFn:
+        """f'(a) as a numpy function of z = f(a), from ``z_form`` (a BpkitError without one)."""
+        if self.z_form is None:
+            raise BpkitError(f"{self.name} has no z form of f'(a): use df, a function of a")
+        return _numeric(self.z_form, z)
+
     def __call__(self, expr: sp.Expr) -> sp.Expr:
         """Apply the activation's formula to a sympy expression (f(a) with a := expr)."""
         return self.formula.subs(a, expr)

@@ -266,12 +266,10 @@ def parse_shape(text: str) -> tuple[int, int]:
     plain, shown = _readable(text, "(7, 5)")
     if not plain:
         raise BpkitError(f"no answer yet: type {_SHAPE_EXAMPLE}")
-    inner = plain
-    if plain[0] in _BRACKETS or plain[-1] in _BRACKETS.values():
-        if _BRACKETS.get(plain[0]) != plain[-1]:
-            raise BpkitError(f"{shown} has an unmatched bracket: type (7, 5), or 7, 5 without "
-                             "brackets")
-        inner = plain[1:-1].strip()
+    if any(plain.count(opening) != plain.count(closing) for opening, closing in _BRACKETS.items()):
+        raise BpkitError(f"{shown} has an unmatched bracket: type (7, 5), or 7, 5 without "
+                         "brackets")
+    inner = plain[1:-1].strip() if _BRACKETS.get(plain[0]) == plain[-1] else plain
     if "*" in inner or "\u00b7" in inner:
         raise BpkitError(f"{shown} looks like a product: a shape is two sizes side by side, "
                          "the rows then the columns, such as (7, 5) or 7x5")

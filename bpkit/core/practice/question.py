@@ -74,8 +74,8 @@ class Question:
     """A question with an answer, hints to reveal one by one, a worked solution, and diagnoses.
 
     ``diagnoses`` are the wrong answers known mistakes produce. One the answer itself matches
-    is dropped (typing the answer is never called a mistake); where two mistakes give the same
-    answer, the learner is told both.
+    is dropped (typing the answer is never called a mistake); where a typed answer matches two
+    mistakes, the learner is told both.
     """
 
     prompt: str
@@ -126,19 +126,18 @@ class Question:
         object.__setattr__(self, "diagnoses", self._told_apart(self.diagnoses))
 
     def _told_apart(self, diagnoses: object) -> tuple[Diagnosis, ...]:
-        """The diagnoses apart from the answer, one per value: mistakes giving one value merged."""
+        """The diagnoses apart from the answer, each mistake's value once."""
         if (isinstance(diagnoses, (str, bytes)) or not isinstance(diagnoses, Sequence)
                 or not all(isinstance(d, Diagnosis) for d in diagnoses)):
             raise BpkitError("a Question's diagnoses must be a list of Diagnosis (a wrong "
                              f"answer and its message); got {diagnoses!r:.60}")
-        groups: list[list[Diagnosis]] = []
-        for found in (d for d in diagnoses if self._apart(d.value, self.answer)):
-            group = next((g for g in groups if not self._apart(found.value, g[0].value)), None)
-            if group is None:
-                groups.append([found])
-            elif all(found.mistake != d.mistake for d in group):
-                group.append(found)
-        return tuple(group[0] if len(group) == 1 else _merged(group) for group in groups)
+        kept: list[Diagnosis] = []
+        for found in diagnoses:
+            repeated = any(found.mistake == d.mistake and not self._apart(found.value, d.value)
+                           for d in kept)
+            if self._apart(found.value, self.answer) and not repeated:
+                kept.append(found)
+        return tuple(kept)
 
     def _apart(self, first: float, second: float) -> bool:
         """True if no typed answer is within the tolerance of both values."""
@@ -178,9 +177,10 @@ class Question:
             return wrong(str(err), "unreadable")
         if self._near(value, self.answer):
             return right(f"Correct: {self._shown(self.answer)}.")
-        for found in self.diagnoses:
-            if self._near(value, found.value):
-                return wrong(found.message, *found.mistakes)
+        matches = [found for found in self.diagnoses if self._near(value, found.value)]
+        if matches:
+            found = matches[0] if len(matches) == 1 else _merged(matches)
+            return wrong(found.message, *found.mistakes)
         if self.answer_form == "direction":
             return wrong(f"Not {self._shown(value)}. Look at the signs of z and \u03b4, or "
                          "take a hint.")
@@ -189,7 +189,7 @@ class Question:
         return self._number_verdict(text, value)
 
     def _shape_verdict(self, value: float) -> Verdict:
-        """What a wrong shape no mistake explains still tells: are its rows or columns right?"""
+        """What a wrong shape no mistake explains still tells: whether its rows or columns fit."""
         (rows, columns), (right_rows, right_columns) = shape_of(value), shape_of(self.answer)
         part = ("its rows are right; check the columns" if rows == right_rows else
                 "its columns are right; check the rows" if columns == right_columns else
@@ -214,6 +214,9 @@ class Question:
 
 def _merged(group: list[Diagnosis]) -> Diagnosis:
     """One diagnosis for mistakes that give the same answer: the message names each of them."""
+    group = [d for i, d in enumerate(group) if d.message not in {e.message for e in group[:i]}]
+    if len(group) == 1:
+        return group[0]
     listed = " ".join(f"({i}) {d.message}" for i, d in enumerate(group, start=1))
     return Diagnosis("+".join(d.mistake for d in group), group[0].value,
                      f"{len(group)} different slips give this number. {listed}")

@@ -85,11 +85,10 @@ def hidden_delta_slips(trace: StepTrace, unit: str) -> list[Diagnosis]:
     wrong: list[Diagnosis] = [diagnosis("forgot_weight", slope * float(after.sum()))]
     wrong += [diagnosis("weight_into_unit", slope * w * float(after.sum()))
               for w in trace.old_weights[layer][column]]
-    z_forms = {"tanh": lambda v: 1 - v**2, "sigmoid": lambda v: v * (1 - v)}
-    if name in z_forms:
-        other = "sigmoid" if name == "tanh" else "tanh"
-        wrong += [diagnosis("slope_of_a", z_forms[name](a) * paths),
-                  diagnosis("other_slope", z_forms[other](z) * paths)]
+    if name in ("tanh", "sigmoid"):  # f'(a)'s z form with a put in, and the other's z form
+        other = functions.activation("sigmoid" if name == "tanh" else "tanh")
+        wrong += [diagnosis("slope_of_a", functions.activation(name).df_of_z(a) * paths),
+                  diagnosis("other_slope", other.df_of_z(z) * paths)]
     return wrong
 
 
