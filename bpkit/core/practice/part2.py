@@ -236,12 +236,13 @@ def _depth_solution(units: list[str], z: list[float], w: list[float], slopes: li
                     deltas: list[np.ndarray], name: str, top: float, answer: float,
                     bound: float) -> str:
     """Layer by layer from the top: f'(a) in its z form, then δ = f'(a) · w · δ above."""
-    z_form = {"sigmoid": "Z \\cdot (1 - Z)", "tanh": "1 - Z^{2}"}[name]
+    form = functions.activation(name).z_form
     rows = []
     above = [*units[1:], "D0"]
     for k in reversed(range(len(units))):
         u, nxt = unit_latex(units[k]), unit_latex(above[k])
-        rows.append(f"f'(a_{{{u}}}) &= {z_form.replace('Z', latex_number(z[k], 7))} = "
+        with_z = sp.latex(form.xreplace({functions.z: sp.Symbol(latex_number(z[k], 7))}))
+        rows.append(f"f'(a_{{{u}}}) &= {with_z} = "
                     f"{latex_result(slopes[k])}")
         factors = r" \cdot ".join(latex_number(v) for v in (slopes[k], w[k],
                                                              float(deltas[k + 1][0, 0])))
