@@ -325,3 +325,38 @@ def test_truth_values_are_refused_with_a_clear_message(rule):
     verdict = check_backward("multiply", rule)
     assert verdict.mistakes == ("not_numbers",)
     assert "a truth value (True or False), not a number" in verdict.message
+
+
+def slope_taken_at_z(net, z0, Y):
+    """f'(a) written as f_prime(net, z): the derivative given the activations, not the sums."""
+    from bpkit import f_prime
+
+    weights = net.weights
+    _, z = net.forward(z0)
+    slopes = f_prime(net, [*(layer[:, 1:] for layer in z[1:-1]), z[-1]])
+    delta = (z[-1] - Y) * slopes[-1]
+    grads = [delta.T @ z[-2] / len(z0)]
+    for layer in range(len(weights) - 1, 0, -1):
+        delta = (delta @ weights[layer][:, 1:]) * slopes[layer - 1]
+        grads.insert(0, delta.T @ z[layer - 1] / len(z0))
+    return grads
+
+
+def mean_over_every_element(net, z0, Y):
+    """J as np.mean((h - y) ** 2) / 2: divided by the outputs as well as the samples."""
+    from bpkit import Network
+
+    right = Network.backprop(net, z0, Y).gradients
+    return [g / Y.shape[1] for g in right]
+
+
+def test_f_prime_taken_at_z_instead_of_a_is_named():
+    verdict = check_backprop(slope_taken_at_z)
+    assert verdict.mistakes == ("slope_at_z",)
+    assert MISTAKES["slope_at_z"].message in verdict.message
+
+
+def test_dividing_by_the_outputs_too_is_named():
+    verdict = check_backprop(mean_over_every_element)
+    assert verdict.mistakes == ("mean_over_outputs",)
+    assert "sums each sample's loss over the outputs" in verdict.message

@@ -73,11 +73,8 @@ CASES = (
 one and two outputs, and batch sizes that all differ, so each mistake shows."""
 
 SLIPS = ("forgot_output_derivative", "forgot_hidden_derivative", "forgot_derivative",
-         "transposed_w", "wrong_bias_column")
+         "slope_at_z", "transposed_w", "wrong_bias_column")
 """The catalogue's slips replayed as they are (and one_path, updated_weights: see _bases)."""
-ONE_PATH_LAYERS = 2
-"""WORKAROUND until replay's Slip(path=k) follows one path in every hidden layer (it does in the
-last one only): one_path is judged on the output layer and the last hidden layer alone."""
 ROLES = {"all": "in every layer", "output": "in the output layer's gradient only (grads[-1])",
          "first": "in layer 1's gradient only (grads[0])",
          "hidden": "in every layer but the output's (grads[:-1])",
@@ -85,12 +82,15 @@ ROLES = {"all": "in every layer", "output": "in the output layer's gradient only
 """Which layers a per-layer slip is in, named by role so it means the same at any depth."""
 _ROLE_SETS = {"all": {0, 1, 2}, "output": {2}, "first": {0}, "hidden": {0, 1}, "upper": {1, 2}}
 _GROUPS = {"article_sign": "sign", "gradient_sign": "sign", "stray_two": "two",
-           "missing_two": "two", "batch_sum": "batch", "mean_twice": "batch"}
+           "missing_two": "two", "batch_sum": "batch", "mean_twice": "batch",
+           "mean_over_outputs": "outputs"}
 ATOMS = (("article_sign", "all"), ("stray_two", "all"), ("missing_two", "all"),
+         ("mean_over_outputs", "all"),
          *((key, role) for key in ("batch_sum", "mean_twice") for role in ROLES),
          *(("gradient_sign", role) for role in ROLES if role != "all"))
-"""Every known factor of a layer's gradient and the layers it is in: the sign, 2 and ½ act on
-the output delta (every layer); the sum (n), n twice (1/n) and a flipped sign per layer."""
+"""Every known factor of a layer's gradient and the layers it is in: the sign, 2, ½ and one over
+the number of outputs act on the output delta (every layer); the sum (n), n twice (1/n) and a
+flipped sign per layer."""
 COMBOS = [c for size in range(4) for c in itertools.combinations(range(len(ATOMS)), size)
           if all(_GROUPS[ATOMS[i][0]] != _GROUPS[ATOMS[j][0]]
                  or not _ROLE_SETS[ATOMS[i][1]] & _ROLE_SETS[ATOMS[j][1]]
@@ -226,7 +226,7 @@ def _bases(runs: list[_Run]) -> list[tuple[str, str, Options]]:
     bases = [("", "", [[(run.right, 0)] for run in runs])]
     bases += [(key, "", once(MISTAKES[key].slip)) for key in SLIPS]
     bases.append(("one_path", "", [
-        [(g, max(len(run.right) - ONE_PATH_LAYERS, 0)) for k in range(run.case.sizes[-1])
+        [(g, 0) for k in (0, -1)  # the first unit's path, or the last (= in a loop, not +=)
          if (g := _replayed(run, replace(NO_SLIP, path=k))) is not None] for run in runs]))
     updated, run, k = MISTAKES["updated_weights"].slip, runs[0], len(runs[0].right) - 2
     slope = run.right[k] - (_replayed(run, updated, 1.0) or run.right)[k]
@@ -244,21 +244,21 @@ def _factors(got: list[np.ndarray], base: list[np.ndarray], first: int) -> np.nd
 
 
 @cache
-def _predicted(n: int, layers: int) -> tuple[np.ndarray, np.ndarray]:
-    """log|factor| and its sign's parity, per combo and layer, on a net of this n and depth."""
+def _predicted(n: int, layers: int, outputs: int) -> tuple[np.ndarray, np.ndarray]:
+    """log|factor| and its sign's parity, per combo and layer, on a net of this n and shape."""
     select = {"all": range(layers), "output": [layers - 1], "first": [0],
               "hidden": range(layers - 1), "upper": range(1, layers)}
     value = {"article_sign": -1.0, "gradient_sign": -1.0, "stray_two": 2.0, "missing_two": 0.5,
-             "batch_sum": float(n), "mean_twice": 1.0 / n}
+             "batch_sum": float(n), "mean_twice": 1.0 / n, "mean_over_outputs": 1.0 / outputs}
     atoms = np.ones((len(ATOMS), layers))
     for i, (key, role) in enumerate(ATOMS):
         atoms[i, list(select[role])] = value[key]
     return _INCIDENCE @ np.log(np.abs(atoms)), (_INCIDENCE @ (atoms < 0)) % 2
 
 
-def _matching(factors: np.ndarray, n: int) -> np.ndarray:
-    """Which combos give these layer factors (nan: any) on a net with batch size n."""
-    logs, odd = _predicted(n, len(factors))
+def _matching(factors: np.ndarray, n: int, outputs: int) -> np.ndarray:
+    """Which combos give these layer factors (nan: any) on a net of this batch and outputs."""
+    logs, odd = _predicted(n, len(factors), outputs)
     judged = ~np.isnan(factors)
     with np.errstate(divide="ignore"):
         near = np.abs(logs[:, judged] - np.log(np.abs(factors[judged]))) <= 1e-5
@@ -280,7 +280,8 @@ def _explanations(runs: list[_Run]) -> list[tuple[float, list[tuple[str, str]]]]
         scalable = key != "updated_weights"  # its α was fitted without any factor
         holds = np.ones(len(COMBOS), bool) if scalable else _INCIDENCE.sum(axis=1) == 0
         for run, ways in zip(runs, vectors):
-            holds &= np.logical_or.reduce([_matching(f, run.case.n) for f in ways])
+            shape = (run.case.n, run.case.sizes[-1])
+            holds &= np.logical_or.reduce([_matching(f, *shape) for f in ways])
         for index in np.flatnonzero(holds):
             parts = [(atom, ROLES[role]) for atom, role in (ATOMS[i] for i in COMBOS[index])]
             if head or parts:
@@ -294,7 +295,7 @@ def _explanations(runs: list[_Run]) -> list[tuple[float, list[tuple[str, str]]]]
 
 def _what(key: str, context: str) -> str:
     """One part of an explanation: the catalogue's few words, and where or how much."""
-    if key in ("article_sign", "stray_two", "missing_two") or not context:
+    if key in ("article_sign", "stray_two", "missing_two", "mean_over_outputs") or not context:
         return MISTAKES[key].what
     return f"{MISTAKES[key].what}{',' if context.startswith('in ') else ''} {context}"
 

@@ -29,8 +29,11 @@ class Slip:
     """False: f'(a) left out of the output delta."""
     hidden_slope: bool = True
     """False: f'(a) left out of the hidden deltas."""
+    slope_at_z: bool = False
+    """True: f' evaluated at the activation z instead of the weighted sum a, in every delta."""
     path: int | None = None
-    """The last hidden layer's deltas from the link to this output only (one path of the sum)."""
+    """Each hidden delta from one link out only, to unit ``path`` of the next layer (counted
+    from 0; -1 the last, as ``=`` instead of ``+=`` in a loop over them leaves it)."""
     updated: bool = False
     """Hidden deltas through the next layer's weights after their update (the update order)."""
     back_weights: str = "W[:, 1:]"
@@ -101,6 +104,14 @@ MISTAKES: dict[str, Mistake] = _catalogue(
     Mistake("slope_of_a", "f'(a)'s z form with a put in for z",
             "That puts the weighted sum a where f'(a)'s z form needs the activation z = f(a): "
             "tanh's slope is 1 − z² (not 1 − a²), sigmoid's is z(1 − z)."),
+    Mistake("slope_at_z", "f' evaluated at z instead of a",
+            "That evaluates f' at the unit's activation z instead of its weighted sum a: "
+            "f'(a) takes a (net.forward's first list); only the z form, such as z(1 − z), is "
+            "written in z.", Slip(slope_at_z=True)),
+    Mistake("mean_over_outputs", "divided by the number of outputs as well",
+            "That also divides by the number of outputs. J sums each sample's loss over the "
+            "outputs and takes the mean over the samples only (np.mean over the whole array "
+            "divides by both)."),
     Mistake("other_slope", "the other activation's slope",
             "That is the other activation's slope: sigmoid's f'(a) is z(1 − z), tanh's is "
             "1 − z²."),

@@ -67,10 +67,12 @@ def replay(net: object, z0: np.ndarray, targets: np.ndarray, lr: float,
     weights = net.weights
     a, z = net.forward(z0)
     h = z[-1]
-    if slip.output_slope:
+    if slip.output_slope and not slip.slope_at_z:
         first = functions.output_layer(net.activations[-1], net.loss_name).delta(a[-1], h, targets)
     else:
         first = functions.loss(net.loss_name).d_dh(h, targets)
+        if slip.output_slope:  # f' taken at h = z instead of at a
+            first = first * functions.activation(net.activations[-1]).df(h)
     deltas = [np.broadcast_to(slip.output_sign * slip.output_scale * first, h.shape)]
     gradients: list[np.ndarray] = []
     new_weights = list(weights)
@@ -85,13 +87,14 @@ def replay(net: object, z0: np.ndarray, targets: np.ndarray, lr: float,
         if layer == 0:
             break
         coming_back = deltas[0]
-        if slip.path is not None and layer == len(weights) - 1:  # one output's path only
-            coming_back = np.where(np.arange(coming_back.shape[1]) == slip.path, coming_back, 0)
+        if slip.path is not None:  # one path only: the link to one unit of the next layer
+            width = coming_back.shape[1]
+            coming_back = np.where(np.arange(width) == slip.path % width, coming_back, 0)
         outgoing, name = _back_through(new_weights[layer] if slip.updated else weights[layer],
                                        slip.back_weights, layer + 1, slip.updated)
         from_next = product(f"δ{layer + 1}", coming_back, name, outgoing)
-        slope = np.ones_like(a[layer - 1]) * functions.activation(
-            net.activations[layer - 1]).df(a[layer - 1])
+        at = z[layer][:, 1:] if slip.slope_at_z else a[layer - 1]
+        slope = np.ones_like(at) * functions.activation(net.activations[layer - 1]).df(at)
         deltas.insert(0, elementwise(f"δ{layer + 1} {name}", from_next, f"f′(a{layer})",
                                      slope if slip.hidden_slope else np.ones_like(slope)))
     return Replay(a, z, deltas, gradients, new_weights)
