@@ -25,11 +25,20 @@ NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "10_graph.ipynb"
 
 
 # ----- the right rule, in any of its forms ------------------------------------------------
+def learners_multiply_backward(a, b, grad):
+    """The solution as a learner writes it (bpkit's own is refused: see test_checker_hostile)."""
+    return grad * b, grad * a
+
+
+def learners_tanh_backward(a, z, grad):
+    return grad * (1 - z**2)
+
+
 @pytest.mark.parametrize(("operation", "rule"), [
-    ("multiply", multiply_backward),
+    ("multiply", learners_multiply_backward),
     ("multiply", lambda a, b, grad: [b * grad, a * grad]),
     ("multiply", lambda a, b, grad: (np.float64(grad * b), np.float32(grad) * np.float32(a))),
-    ("tanh", tanh_backward),
+    ("tanh", learners_tanh_backward),
     ("tanh", lambda a, z, grad: grad * (1 - math.tanh(a) ** 2)),
     ("tanh", lambda a, z, grad: (grad - grad * z * z,)),
     ("tanh", lambda a, z, grad: grad / math.cosh(a) ** 2),

@@ -12,8 +12,6 @@ layers differ. Explanations that give the same numbers everywhere are all named;
 from __future__ import annotations
 
 import itertools
-import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -26,6 +24,7 @@ from bpkit.core.fmt import number
 from bpkit.core.lessons.matrix_form import shape_text
 from bpkit.core.network import Network, with_bias
 from bpkit.core.practice import learner_code as code
+from bpkit.core.practice.guard import STOPS, Judge, backprop_error, own_pass_copy, stopped
 from bpkit.core.practice.mistakes import MISTAKES, NO_SLIP
 from bpkit.core.practice.replay import replay
 from bpkit.core.practice.verdict import Verdict, right, wrong
@@ -109,24 +108,6 @@ def _said(key: str, case: Case, context: str = "") -> Verdict:
     return wrong(f"{MISTAKES[key].message} On {case}{': ' + context if context else '.'}", key)
 
 
-def _error(backprop: Callable[..., object], err: Exception, case: Case) -> Verdict:
-    """An exception in the learner's code, with its line and a hint for a shape mismatch."""
-    if isinstance(err, NotImplementedError):
-        return wrong("not written yet: backprop still raises NotImplementedError. Write its body "
-                     "(about 10 lines), run its cell, then run this check again.", "not_written")
-    text, hint, keys = str(err).strip() or "(no message)", "", ["error"]
-    if isinstance(err, ValueError) and ("shape" in text or "mismatch" in text):
-        hint = (" The shapes do not fit: print each array's .shape and compare with the shapes "
-                "table; δ_(l+1) W_(l+1)[:, 1:] has a_l's shape, δ_lᵀ z_(l−1) has W_l's.")
-        sizes = [(int(r), int(c)) for r, c in re.findall(r"\((\d+), ?(\d+)\)", text)]
-        if len(sizes) == 2 and sizes[0][0] == sizes[1][0] and abs(sizes[0][1] - sizes[1][1]) == 1:
-            hint += " These two differ by one column: the bias column."
-            keys.append("bias_not_dropped")
-    return wrong(f"On {case}, your backprop stopped with {type(err).__name__}"
-                 f"{code.where(backprop, err)}: {text}.{hint} "
-                 + " ".join(MISTAKES[key].message for key in keys), *keys)
-
-
 def _arrays(got: object, right: list[np.ndarray],
             case: Case) -> tuple[list[np.ndarray], bool] | Verdict:
     """The learner's arrays shaped like ``right`` and whether any was float32, or a verdict."""
@@ -178,25 +159,24 @@ class _Run:
     stop: Verdict | None = None
 
 
-def _run(backprop: Callable[..., object], case: Case) -> _Run:
+def _run(judge: Judge, backprop: Callable[..., object], case: Case) -> _Run:
     """Run the learner's backprop on one case, on copies, and read what it returned."""
     net = case.net()
     z0, Y = case.batch()
-    run = _Run(case, net, z0, Y, net.backprop(z0, Y).gradients)
-    theirs, z0_in, Y_in = net.copy(), z0.copy(), Y.copy()
-    try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            got = backprop(theirs, z0_in, Y_in)
-    except Exception as err:  # the learner's code: report it, never crash
-        run.stop = _error(backprop, err, case)
-        return run
-    if not all(np.array_equal(a, b) for a, b in zip(theirs.weights, net.weights)):
+    run = _Run(case, net, z0, Y, net.backprop(z0, Y).gradients)  # before the learner's code
+    theirs, z0_in, Y_in = own_pass_copy(net), z0.copy(), Y.copy()
+    done = judge.call(backprop, theirs, z0_in, Y_in)
+    if done.stop is not None:
+        name = getattr(backprop, "__name__", None)
+        run.stop = stopped(done, f"your function {name if isinstance(name, str) else ''}")
+    elif done.error is not None:
+        run.stop = backprop_error(judge, backprop, done.error, str(case))
+    elif not all(np.array_equal(a, b) for a, b in zip(theirs.weights, net.weights)):
         run.stop = _said("changed_weights", case)
     elif not (np.array_equal(z0_in, z0) and np.array_equal(Y_in, Y)):
         run.stop = _said("changed_inputs", case)
     else:
-        read = _arrays(got, run.right, case)
+        read = judge.read(_arrays, done.value, run.right, case)
         run.stop = read if isinstance(read, Verdict) else None
         run.got, run.single = (None, False) if run.stop is not None else read
     return run
@@ -371,7 +351,11 @@ def check_backprop(backprop: Callable[..., object]) -> Verdict:
     if not callable(backprop) or isinstance(backprop, type):
         raise BpkitError(f"backprop must be your function, called as backprop(net, z0, Y); got "
                          f"{backprop!r:.40}")
-    runs = [_run(backprop, case) for case in CASES]
+    judge, runs = Judge(), []
+    for case in CASES:  # a stop that is not the learner's own answer ends the check at once
+        runs.append(_run(judge, backprop, case))
+        if runs[-1].stop is not None and runs[-1].stop.mistake in STOPS:
+            return runs[-1].stop
     stops = [run.stop for run in runs if run.stop is not None]
     if (unwritten := next((v for v in stops if v.mistake == "not_written"), None)) is not None:
         return unwritten

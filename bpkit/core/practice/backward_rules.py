@@ -13,8 +13,10 @@ reported with its line, never raised. The learner's code is called, never read a
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +25,7 @@ import numpy as np
 from bpkit.core.autograd import Value
 from bpkit.core.errors import BpkitError
 from bpkit.core.fmt import number
+from bpkit.core.practice.guard import Judge, stopped
 from bpkit.core.practice.learner_code import (
     SINGLE_DTYPES,
     SINGLE_RTOL,
@@ -128,18 +131,29 @@ OPERATIONS = {"multiply": MULTIPLY, "tanh": TANH}
 """The operations whose backward rule a learner writes, by the name ``check_backward`` takes."""
 
 
-class _LearnerError(Exception):
-    """An exception the learner's code raised, with the line it came from."""
+SOLUTIONS = {multiply_backward.__code__: "multiply_backward",
+             tanh_backward.__code__: "tanh_backward"}
+"""bpkit's own rules, by their code: a learner's rule that is one, or calls one, is refused."""
 
-    def __init__(self, err: Exception, line: str) -> None:
-        super().__init__(f"{type(err).__name__}: {err}{line}")
+
+def _solution(rule: object) -> str | None:
+    """The name of bpkit's own rule that ``rule`` is (or wraps, as a partial or method), if any."""
+    for _ in range(8):
+        if isinstance(rule, types.MethodType):
+            rule = rule.__func__
+        elif isinstance(rule, functools.partial):
+            rule = rule.func
+        else:
+            break
+    return SOLUTIONS.get(rule.__code__) if isinstance(rule, types.FunctionType) else None
 
 
 def check_backward(operation: str, rule: object) -> Verdict:
     """Check a learner's backward rule for ``operation`` ('multiply' or 'tanh').
 
     ``rule`` is called with numbers, as rule(a, b, grad) for multiply and rule(a, z, grad)
-    for tanh (z = tanh(a)), and must return the gradient(s) reaching the input(s).
+    for tanh (z = tanh(a)), and must return the gradient(s) reaching the input(s). Each call has
+    a time limit (``practice.guard``), and what the rule changes in bpkit is put back.
     """
     if not isinstance(operation, str) or operation not in OPERATIONS:
         raise BpkitError(f"operation must be one of {', '.join(map(repr, OPERATIONS))}; got "
@@ -149,16 +163,26 @@ def check_backward(operation: str, rule: object) -> Verdict:
         raise BpkitError(f"rule must be your function, such as {op.function} (the name, "
                          f"without brackets); got {type(rule).__name__} {rule!r:.40}")
     name = getattr(rule, "__name__", op.function)
-    try:
-        got = [_call(rule, point) for point in op.points]
-    except NotImplementedError:
-        return _not_written(op, name, "raises NotImplementedError")
-    except _LearnerError as err:
-        return wrong(f"{name} raised {err}. {MISTAKES['error'].message} Fix it and run the "
-                     "check again.", "error")
+    if not isinstance(name, str):
+        name = op.function
+    if (own := _solution(rule)) is not None:
+        return wrong(f"{name} is bpkit's own {own}. {MISTAKES['used_bpkit'].message}",
+                     "used_bpkit")
+    want = [op.expected(*point) for point in op.points]  # before the learner's code runs
+    judge, got = Judge(op, solutions=SOLUTIONS), []
+    for point in op.points:
+        outcome = judge.call(rule, *point)
+        if outcome.stop is not None:
+            return stopped(outcome, f"your function {name}")
+        if isinstance(outcome.error, NotImplementedError):
+            return _not_written(op, name, "raises NotImplementedError")
+        if outcome.error is not None:
+            return _raised(judge, rule, name, outcome.error)
+        got.append(outcome.value)
     if all(result is None for result in got):
         return _not_written(op, name, "returns None")
-    return _judged(op, name, got)
+    values = judge.read(lambda: [_numbers(result, len(op.outputs)) for result in got])
+    return values if isinstance(values, Verdict) else _judged(op, name, values, want)
 
 
 def _not_written(op: Operation, name: str, what: str) -> Verdict:
@@ -166,18 +190,16 @@ def _not_written(op: Operation, name: str, what: str) -> Verdict:
                  f"{op.returns}, then run this check again.", "not_written")
 
 
-def _call(rule: Callable[..., object], point: Sequence[float]) -> object:
-    """The learner's result on one set of numbers; their exception, with its line, if it raises."""
-    try:
-        return rule(*point)
-    except NotImplementedError:
-        raise
-    except Exception as err:  # a learner's bug is reported, never raised
-        found = learner_line(rule, err)
-        line = "" if found is None else f" (line {found[0]}{f': {found[1]}' if found[1] else ''})"
-        if found is None and isinstance(err, TypeError):
-            line = " when called with three numbers (it must take three arguments)"
-        raise _LearnerError(err, line) from None
+def _raised(judge: Judge, rule: Callable[..., object], name: str, err: BaseException) -> Verdict:
+    """The learner's exception (sys.exit() too), with its line, as a verdict; never raised."""
+    found = learner_line(rule, err)
+    line = "" if found is None else f" (line {found[0]}{f': {found[1]}' if found[1] else ''})"
+    if found is None and isinstance(err, TypeError):
+        line = " when called with three numbers (it must take three arguments)"
+    key = "exited" if isinstance(err, SystemExit) else "error"
+    again = "" if key == "exited" else " Fix it and run the check again."
+    return wrong(f"{name} raised {type(err).__name__}: {judge.text(err)}{line}. "
+                 f"{MISTAKES[key].message}{again}", key)
 
 
 def _number(item: object) -> float | str:
@@ -242,16 +264,18 @@ def _shown(op: Operation, point: Sequence[float]) -> str:
     return ", ".join(f"{n} = {number(x)}" for n, x in zip(op.arguments, point))
 
 
-def _judged(op: Operation, name: str, got: list[object]) -> Verdict:
-    """The verdict on results that came back: right, a known mistake, or which part is wrong."""
-    values = [_numbers(result, len(op.outputs)) for result in got]
+def _judged(op: Operation, name: str, values: list[tuple[Numbers, bool] | str],
+            want: list[Numbers]) -> Verdict:
+    """The verdict on results read (``_numbers``): right, a known mistake, or which part is wrong.
+
+    ``want`` holds the engine's gradients, computed before the learner's code ran.
+    """
     for point, value in zip(op.points, values):
         if isinstance(value, str):
             return wrong(f"{name}({_shown(op, point)}) returned {value}: it must return "
                          f"{op.returns}. {MISTAKES['not_numbers'].message}", "not_numbers")
     numbers_got = [value[0] for value in values]  # type: ignore[index]  # all tuples by now
-    level = agreement([np.array(g) for g in numbers_got],
-                      [np.array(op.expected(*p)) for p in op.points])
+    level = agreement([np.array(g) for g in numbers_got], [np.array(w) for w in want])
     sets = f"on {len(op.points)} sets of numbers it gives the gradients the autograd engine gives"
     if level == "double":
         return right(f"{name} is right: {sets}.")

@@ -349,6 +349,23 @@ MISTAKES: dict[str, Mistake] = _catalogue(
             "That uses the activation's largest slope (sigmoid's 1/4, at a = 0; tanh's 1) for "
             "every f'(a). It is only an upper bound: each layer's f'(a) is z(1 − z) (tanh: "
             "1 − z²) at its own z, and is usually smaller."),
+    # ----- learner code that does more than compute its answer ------------------------------
+    Mistake("timed_out", "the function did not return in time",
+            "That is usually a loop that never ends (a while whose condition stays true) or a "
+            "long sleep. Find it, make sure it ends, run the cell, then run the check again."),
+    Mistake("changed_bpkit", "bpkit's own functions changed",
+            "bpkit has put it back: a checked function must only compute and return its "
+            "answer, and an assignment to bpkit's (or numpy's) functions inside it would change "
+            "them for every later cell. Remove the assignment and run the check again."),
+    Mistake("used_bpkit", "bpkit's own solution called",
+            "bpkit's own solution cannot be the answer: write the computation yourself, "
+            "from the numbers your function receives, then run the check again."),
+    Mistake("exited", "sys.exit() or exit() called",
+            "sys.exit() ends a whole program, not a function: use return to hand back the "
+            "answer, then run the check again."),
+    Mistake("unreadable_result", "a result bpkit cannot read",
+            "What your function returned raised an error when bpkit read it as numbers: return "
+            "plain numbers (floats) or numpy arrays of them."),
 )
 """Every mistake the practice names, by key (see /work/shared/teaching-conventions.md)."""
 
