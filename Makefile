@@ -12,9 +12,16 @@ AS_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The servers always bind to 127.0.0.1 and ask for a token: a random one (printed in the log with
 # the address to open), or JUPYTER_TOKEN if set. The token reaches the server only through its
-# environment (jupyter_server's IdentityProvider reads JUPYTER_TOKEN), never on the command line,
-# where `ps` shows it to every user. $(value ...) keeps it as typed, even from `make lab
-# JUPYTER_TOKEN=...`: make neither expands it nor pastes it into a command.
+# environment (jupyter_server's IdentityProvider reads JUPYTER_TOKEN), never on a command line,
+# where `ps` shows it to every user. So `make lab JUPYTER_TOKEN=...` is refused before anything
+# runs (make's own command line would show it while the server runs); `JUPYTER_TOKEN=... make
+# lab` is the way. $(value ...) keeps it as typed: make neither expands it nor pastes it into a
+# command.
+ifeq ($(origin JUPYTER_TOKEN),command line)
+$(error JUPYTER_TOKEN given as a make variable stays on make's command line, which `ps` shows \
+	to every user while the server runs: set it in the environment instead, as in \
+	JUPYTER_TOKEN=... make lab)
+endif
 ifneq ($(origin JUPYTER_TOKEN),undefined)
 override JUPYTER_TOKEN := $(value JUPYTER_TOKEN)
 export JUPYTER_TOKEN

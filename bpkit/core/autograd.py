@@ -11,12 +11,21 @@ gradient that reached the result. A Value used twice receives from both uses, an
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import partialmethod
+from typing import NoReturn
 
 import numpy as np
 
 from bpkit.core import functions, validate
 from bpkit.core.errors import BpkitError
+
+
+def _refused(what: str, instead: str) -> Callable[..., NoReturn]:
+    """A Value's method for what the engine does not do: it points to the number, ``.data``."""
+    def refuse(self: Value, *other: object) -> NoReturn:
+        raise BpkitError(f"{what} is not an operation on Values: {instead}")
+    return refuse
 
 
 class Value:
@@ -97,6 +106,13 @@ class Value:
                          "x ** p for a number p only")
 
     __radd__, __rmul__ = __add__, __mul__
+
+    # ----- not operations of this engine: each refusal names the number, .data ------------
+    __lt__, __le__, __gt__, __ge__ = (_refused(f"a {op} b", f"compare the numbers: a.data {op} "
+                                               "b.data") for op in ("<", "<=", ">", ">="))
+    __abs__ = _refused("abs(a)", "take the number's abs(a.data)")
+    __float__ = _refused("float(a)", "a Value's number is a.data")
+    __array_ufunc__ = None  # numpy defers to the Value: array + Value is refused as Value + array
 
     # ----- the reverse sweep ---------------------------------------------------------------
     def backward(self) -> None:

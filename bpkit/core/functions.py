@@ -24,6 +24,9 @@ z = sp.Symbol("z", real=True)
 """A unit's activation z = f(a), in which f'(a) has a short form for sigmoid and tanh."""
 y = sp.Symbol("y", real=True)
 """The target for that output."""
+gap, target_gap, end = sp.symbols("g t c", real=True)
+"""For an output near the value c its activation tends to (1 for a sigmoid): h = c + g, with
+g = f(a) - c computed from a, and y = c - t, so that h - y = g + t keeps digits h loses."""
 
 NumericFn = Callable[..., np.ndarray]
 
@@ -190,14 +193,51 @@ class OutputLayer:
             h, self.activation.formula)
 
     @cached_property
+    def ends(self) -> tuple[sp.Expr, sp.Expr] | None:
+        """f(a)'s limits as a goes to +oo and -oo if both are finite (sigmoid, tanh), else None.
+
+        None too where J comes from the loss written in a (``from_sums``).
+        """
+        if self.from_sums:
+            return None
+        limits = tuple(sp.limit(self.activation.formula, a, side) for side in (sp.oo, -sp.oo))
+        return limits if all(limit.is_finite for limit in limits) else None
+
+    @cached_property
     def value(self) -> NumericFn:
-        """J(a, h, y) as a numpy function."""
-        return _numeric(self.loss_formula, a, h, y)
+        """J(a, h, y) as a numpy function (see ``near_ends``)."""
+        return self.near_ends(self.loss_formula)
 
     @cached_property
     def delta(self) -> NumericFn:
-        """dJ/da (a, h, y) as a numpy function: the output delta."""
-        return _numeric(self.delta_formula, a, h, y)
+        """dJ/da (a, h, y) as a numpy function: the output delta (see ``near_ends``)."""
+        return self.near_ends(self.delta_formula)
+
+    def near_ends(self, expr: sp.Expr) -> NumericFn:
+        """``expr`` in (a, h, y) as a numpy function that keeps h - y where h nears an end.
+
+        Where a sigmoid or tanh output is nearer the end c it tends to than to 0, ``expr`` is
+        computed with h = c + g and y = c - t (so h - y is g + t), and g = f(a) - c from a in
+        the form sympy simplifies it to (-1/(e^a + 1) for a sigmoid at c = 1): at a = 40, h
+        rounds to 1 but g is -4.2e-18, so the squared loss's delta stays (h - y) f'(a).
+        """
+        plain = _numeric(expr, a, h, y)
+        if self.ends is None:
+            return plain
+        near = _numeric(expr.subs({h: end + gap, y: end - target_gap}, simultaneous=True),
+                        a, gap, target_gap, end)
+        (top, above), (bottom, below) = [
+            (float(c), _numeric(sp.simplify((self.activation.formula - c).rewrite(sp.exp)), a))
+            for c in self.ends]
+
+        def numeric(sums: np.ndarray, outputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+            up = np.asarray(sums) > 0
+            with np.errstate(over="ignore"):  # e^a overflows to inf far out: g is then 0
+                g = np.where(up, above(np.maximum(sums, 0.0)), below(np.minimum(sums, 0.0)))
+                c = np.where(up, top, bottom)
+                return np.where(np.abs(g) < np.abs(c + g), near(sums, g, c - targets, c),
+                                plain(sums, outputs, targets))
+        return numeric
 
 
 def output_layer(output_activation: str | Activation, loss_name: str | Loss) -> OutputLayer:

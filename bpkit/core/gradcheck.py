@@ -19,6 +19,12 @@ from bpkit.core.fmt import number
 from bpkit.core.network import Network, checked_network
 from bpkit.core.table import Table
 
+MAX_PASSES = 20_000
+"""The most forward passes finite differences make, 2 per weight (so 10,000 weights): about
+0.1 ms each on a 2-core machine, so 2 s. Notebook 12's widest timed net makes 9,090."""
+MAX_MULTIPLY_ADDS = 10**9
+"""The most multiply-adds those passes make in all (passes × samples × weights): about 1 s at the
+0.3 to 1 ns each measured on a 2-core machine. 10-1000-1000-1 on 64 samples would make 1.3e14."""
 SHOWN_DECIMALS = 8
 """Gaps are shown rounded to 8 decimals: a central difference with eps = 1e-6 is good to about
 that, so smaller gaps are rounding, not disagreement."""
@@ -65,10 +71,20 @@ def finite_difference_gradients(net: Network, X: object, Y: object,
                                 eps: float = 1e-6) -> list[np.ndarray]:
     """dJ/dw estimated as (J(w + eps) - J(w - eps)) / (2 eps), one weight at a time.
 
-    ``net`` is left as it is; X and Y are checked as for ``net.loss``.
+    ``net`` is left as it is; X and Y are checked as for ``net.loss``. A network and batch that
+    would take more than ``MAX_PASSES`` passes or ``MAX_MULTIPLY_ADDS`` multiply-adds (see
+    ``finite_difference_cost``) are refused before the first pass.
     """
     step = validate.positive_number(eps, "eps (the finite-difference step, such as 1e-6)")
     checked = checked_network(net)
+    inputs, _ = validate.samples(X, Y, checked.sizes[0], checked.sizes[-1])
+    passes, work = finite_difference_cost(checked.sizes, len(inputs))
+    if passes > MAX_PASSES or work > MAX_MULTIPLY_ADDS:
+        raise BpkitError(
+            f"finite differences on {list(checked.sizes)} with {len(inputs)} sample(s) would make "
+            f"{passes:,} forward passes (2 per weight) and {work:.2g} multiply-adds; at most "
+            f"{MAX_PASSES:,} passes and {MAX_MULTIPLY_ADDS:.0e} multiply-adds (a few seconds) "
+            "are made: use a smaller network or fewer samples")
     checked.loss(X, Y)  # X, Y and the loss at the current weights, checked before any probe
     base = checked.weights
     names = checked.link_names
@@ -81,6 +97,15 @@ def finite_difference_gradients(net: Network, X: object, Y: object,
             grad[index] = _estimate(probe, base, (layer, index), link, step, X, Y)
         estimates.append(grad)
     return estimates
+
+
+def finite_difference_cost(sizes: Sequence[int], samples: int) -> tuple[int, int]:
+    """(forward passes, multiply-adds) of ``finite_difference_gradients`` on ``samples`` samples.
+
+    Two passes per weight, each about one multiply-add per weight and sample.
+    """
+    weights = sum(rows * columns for rows, columns in validate.weight_shapes(sizes))
+    return 2 * weights, 2 * weights * weights * samples
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ all call it. Everything else in this file checks input, keeps weights, or record
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -227,7 +226,7 @@ class Network:
                                  "a list of arrays, or 'random' (with seed=...)")
             rng = np.random.default_rng(seed)
             return [rng.uniform(-1.0, 1.0, shape) for shape in self.weight_shapes]
-        if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
+        if validate.is_real(spec):
             value = validate.real_number(spec, "weights (one number for every weight)")
             return [np.full(shape, value) for shape in self.weight_shapes]
         return self._checked_weights(spec)

@@ -6,6 +6,7 @@ import itertools
 import math
 import numbers
 from collections.abc import Sequence
+from decimal import Decimal
 
 import numpy as np
 
@@ -23,6 +24,9 @@ def real_array(values: object, what: str) -> np.ndarray:
     """
     if isinstance(values, (str, bytes)):
         raise BpkitError(f"{what} must be numbers, not text: got {values!r:.60}")
+    if _holds_truth_value(values):
+        raise BpkitError(f"{what} must be numbers, not truth values (True or False): write 1.0 "
+                         f"and 0.0, or convert with .astype(float); got {values!r:.60}")
     try:
         raw = np.asarray(values)
     except (ValueError, TypeError) as err:
@@ -42,6 +46,21 @@ def real_array(values: object, what: str) -> np.ndarray:
         raise BpkitError(f"{what} must be real numbers; got {values!r:.60}") from None
 
 
+def _holds_truth_value(values: object) -> bool:
+    """True if ``values`` is or holds a bool, which numpy would quietly read as 1 or 0."""
+    stack, seen = [values], set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (bool, np.bool_)) or getattr(item, "dtype", None) == np.bool_:
+            return True
+        if isinstance(item, np.ndarray) and item.dtype.kind == "O":
+            stack.extend(item.ravel())
+        elif isinstance(item, (list, tuple)) and id(item) not in seen:
+            seen.add(id(item))  # a list that holds itself is read once
+            stack.extend(item)
+    return False
+
+
 def _has_text(raw: np.ndarray) -> bool:
     """True if an object array holds any str or bytes (which must not be parsed as numbers)."""
     return any(isinstance(item, (str, bytes)) for item in raw.ravel())
@@ -53,7 +72,7 @@ def _refuse_odd_items(raw: np.ndarray, what: str) -> None:
         if item is None:
             raise BpkitError(f"{what} has a missing value (None) at index {where}; "
                              "every entry must be a number")
-        if isinstance(item, complex) or not isinstance(item, (numbers.Real, np.bool_)):
+        if not is_real(item):
             raise BpkitError(f"{what} must be real numbers; at index {where} it holds "
                              f"{item!r:.40} ({type(item).__name__})")
 
@@ -140,17 +159,30 @@ def samples(X: object, Y: object, n_in: int, n_out: int) -> tuple[np.ndarray, np
     return inputs, targets
 
 
+def is_real(value: object) -> bool:
+    """True for one real number: an int or float (Python's or numpy's), a Fraction or a Decimal.
+
+    The one rule for every number bpkit reads; a bool, complex number, text or None is not one.
+    """
+    return not isinstance(value, (bool, np.bool_)) and isinstance(value, (numbers.Real, Decimal))
+
+
 def real_number(value: object, what: str, expected: str = "a finite number") -> float:
-    """Return ``value`` as a finite float if it is one real number (not text, bool or None)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise BpkitError(f"{what} must be {expected}; got {value!r:.60}")
+    """Return ``value`` as a finite float if it is one real number (see ``is_real``)."""
+    if not is_real(value):
+        kind = "" if value is None or isinstance(value, (str, bytes, bool)) else (
+            f" ({type(value).__name__}, not one real number such as 0.1)")
+        raise BpkitError(f"{what} must be {expected}; got {value!r:.60}{kind}")
     try:
         number = float(value)
     except OverflowError:
         raise BpkitError(f"{what} must be {expected}; got an integer too large for a float "
                          f"({len(str(abs(int(value))))} digits; floats end near 1.8e308)") from None
+    except ValueError:  # Decimal("sNaN")
+        number = math.nan
     if not math.isfinite(number):
-        raise BpkitError(f"{what} must be {expected}; got {number}")
+        shown = number if isinstance(value, (float, int)) else f"{value!r:.60}"
+        raise BpkitError(f"{what} must be {expected}; got {shown}")
     return number
 
 

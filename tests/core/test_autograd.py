@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from bpkit import ACTIVATIONS, BpkitError
@@ -223,3 +224,35 @@ def test_each_operation_matches_torch_autograd(name):
     fn(*theirs).backward()
     for value, tensor in zip(mine, theirs):
         assert value.grad == pytest.approx(float(tensor.grad), rel=1e-12, abs=1e-12)
+
+
+# ----- what a Value is not: each refusal names its number, .data ------------------------------
+@pytest.mark.parametrize(("operation", "shown"), [
+    (lambda a, b: a < b, "a.data < b.data"), (lambda a, b: a <= b, "a.data <= b.data"),
+    (lambda a, b: a > b, "a.data > b.data"), (lambda a, b: a >= b, "a.data >= b.data"),
+    (lambda a, b: a < 3.0, "a.data < b.data"), (lambda a, b: a > 3.0, "a.data > b.data"),
+    (lambda a, b: max(a, b), ".data"), (lambda a, b: sorted([a, b]), ".data"),
+    (lambda a, b: abs(a), "abs(a.data)"), (lambda a, b: float(a), "a.data"),
+])
+def test_comparing_abs_and_float_of_a_value_name_its_data(operation, shown):
+    with pytest.raises(BpkitError, match="not an operation on Values") as caught:
+        operation(Value(1.0), Value(2.0))
+    assert shown in str(caught.value)
+
+
+@pytest.mark.parametrize("array", [np.array([1.0, 2.0]), np.array(2.0), np.ones((2, 2))])
+def test_an_array_and_a_value_are_refused_either_way_round(array):
+    x = Value(1.0)
+    for operation in (lambda: x + array, lambda: array + x, lambda: array * x,
+                      lambda: array - x, lambda: array / x, lambda: x * array):
+        with pytest.raises(BpkitError, match="a Value's data must be a finite number"):
+            operation()
+
+
+def test_numpy_scalars_still_combine_with_values():
+    x = Value(2.0)
+    for out in (np.float64(3.0) + x, np.float64(3.0) * x - 1.0, x * np.int64(3)):
+        assert isinstance(out, Value) and out.data in (5.0, 6.0)
+    total = np.sum([x, x])  # an object array's sum calls the Values' own +
+    total.backward()
+    assert total.data == 4.0 and x.grad == 2.0

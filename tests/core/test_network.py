@@ -5,6 +5,8 @@ import inspect
 import math
 import re
 import warnings
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -476,7 +478,33 @@ def test_predict_refuses_bad_inputs():
         article_network().predict([1.0, 2.0, 3.0])
 
 
-@pytest.mark.parametrize("lr", [0, -0.1, math.nan, math.inf, "0.1", None, True])
+@pytest.mark.parametrize("call", [
+    lambda net: net.predict([True, False]),
+    lambda net: net.predict(np.array([[True, False], [False, True]])),
+    lambda net: net.loss(XOR_X == 1, XOR_Y),
+    lambda net: net.gradients(XOR_X, XOR_Y == 1),
+    lambda net: net.step([[1.0, np.True_]], [[1.0]], 0.1),
+    lambda net: net.train(XOR_X, [[False], [True], [True], [False]], 0.1, 2),
+])
+def test_truth_values_are_refused_as_inputs_and_targets_as_in_sizes_and_lr(call):
+    """True and False are not read as 1 and 0 anywhere, as sizes=[True, 1] and lr=True are not."""
+    assert_refused(random_net([2, 3, 1]), call, "not truth values (True or False)", "1.0 and 0.0")
+
+
+@pytest.mark.parametrize("lr", [Decimal("0.1"), Fraction(1, 10), np.float32(0.1)])
+def test_any_real_number_type_is_a_learning_rate(lr):
+    """One rule for every number: a Decimal or Fraction is read as the float it is."""
+    net, twin = article_network(), article_network()
+    assert net.step(XOR_X, XOR_Y, lr).lr == float(lr)
+    twin.step(XOR_X, XOR_Y, float(lr))
+    assert all((a == b).all() for a, b in zip(net.weights, twin.weights))
+    assert net.train(XOR_X, XOR_Y, lr, 2).lr == float(lr)
+    assert Network([2, 1], weights=Decimal("0.5")).weights[0].tolist() == [[0.5] * 3]
+    assert train_at_rates(article_network, XOR_X, XOR_Y, [lr], 1)
+
+
+@pytest.mark.parametrize("lr", [0, -0.1, math.nan, math.inf, "0.1", None, True,
+                                Decimal("-0.1"), Decimal("NaN"), Fraction(-1, 10)])
 def test_bad_learning_rates_are_refused(lr):
     assert_refused(article_network(), lambda net: net.step(XOR_X, XOR_Y, lr),
                    "learning rate", "positive finite number")

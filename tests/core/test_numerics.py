@@ -168,3 +168,32 @@ def test_the_reference_itself_agrees_with_50_digit_finite_differences():
                     numeric = -numeric
                 gap = abs(numeric - grads[layer][j][i])
                 assert gap <= mpf(10) ** -25 * (1 + abs(numeric)), (seed, layer, j, i)
+
+
+@pytest.mark.parametrize("loss", ["squared", "article"])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("w", [-300.0, -40.0, -20.0, -3.0, 0.7, 3.0, 20.0, 36.0, 40.0, 300.0])
+@pytest.mark.parametrize("target", ["end", 0.5, -0.25])
+def test_the_squared_loss_keeps_h_minus_y_where_a_sigmoid_or_tanh_output_saturates(
+        loss, activation, w, target):
+    """h rounds to the end it tends to (1 for a sigmoid at a = 40, while 1 - h is 4.2e-18): the
+    delta (h - y) f'(a) and the loss (h - y)^2 / 2 still match 400 digits, so a = 40 with y = 1
+    gives -1.8e-35, not 0."""
+    net = Network([1, 1], output_activation=activation, loss=loss, weights=[[[0.0, w]]])
+    with mp.workdps(400):
+        h = f(activation, mpf(w))
+        y = (mpf(1) if w > 0 else mpf(-1 if activation == "tanh" else 0)) if target == "end" \
+            else mpf(target)
+        sign = -1 if loss == "article" else 1
+        exact = [float(sign * (h - y) * df(activation, mpf(w))), float((h - y) ** 2 / 2)]
+    got = [net.gradients([[1.0]], [[float(y)]])[0][0, 1], net.loss([[1.0]], [[float(y)]])]
+    assert got == pytest.approx(exact, rel=1e-12, abs=0)
+
+
+def test_a_saturated_sigmoid_output_with_its_target_gives_the_exact_small_gradient():
+    net = Network([1, 1], output_activation="sigmoid", weights=[[[0.0, 40.0]]])
+    with mp.workdps(100):
+        h = 1 / (1 + mp.exp(-40))
+        exact = float((h - 1) * h * (1 - h))  # (h - y) f'(a) with y = 1, x = 1
+    assert exact == pytest.approx(-1.8049e-35, rel=1e-4)
+    assert net.gradients([[1.0]], [[1.0]])[0][0, 1] == pytest.approx(exact, rel=1e-13, abs=0)

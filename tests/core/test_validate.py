@@ -1,6 +1,8 @@
 """validate: each check accepts what it should, as the right type, and names what was expected."""
 
 import math
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -24,7 +26,7 @@ def refused(call, *fragments):
     ([1.0, 2.0, 3.0], 1, (3, 1)),       # a flat list is a batch when the width is 1
     ([[1, 2], [3, 4], [5, 6]], 2, (3, 2)),
     (np.zeros((4, 3), dtype=int), 3, (4, 3)),
-    ([True, False], 2, (1, 2)),
+    ([Fraction(1, 2), Decimal("0.25")], 2, (1, 2)),  # every real number type, as for lr
 ])
 def test_as_batch_shapes_one_sample_or_a_batch_as_float_rows(values, width, shape):
     batch = validate.as_batch(values, width, "X")
@@ -54,6 +56,11 @@ def test_as_batch_returns_a_copy_it_owns():
     ([[0.0, 1.0], [1.0]], 2, ["rectangular"]),
     ([1 + 2j, 0.0], 2, ["real numbers"]),
     ([{}, 0.0], 2, ["real numbers"]),
+    ([True, False], 2, ["not truth values", "1.0 and 0.0"]),  # refused, as sizes=[True, 1] is
+    (np.array([[True, False]]), 2, ["not truth values"]),
+    ([[0.5, 1.0], [np.True_, 0.0]], 2, ["not truth values"]),
+    (np.array([1.0, True], dtype=object), 2, ["not truth values"]),
+    (True, 1, ["not truth values"]),
 ])
 def test_as_batch_refuses_and_names_the_problem(values, width, fragments):
     refused(lambda: validate.as_batch(values, width, "X (the inputs)"), *fragments)
@@ -79,16 +86,26 @@ def test_samples_checks_inputs_and_targets_together():
 
 
 # ----- numbers ------------------------------------------------------------------------------
-@pytest.mark.parametrize("value", [0.1, 3, np.float64(2.5), np.int64(4)])
+@pytest.mark.parametrize("value", [0.1, 3, np.float64(2.5), np.int64(4), np.float32(0.5),
+                                   Fraction(1, 10), Decimal("0.1")])
 def test_positive_number_accepts_positive_reals_as_floats(value):
+    """One policy for every number: any real number type, Decimal too (it was refused as not
+    "a positive finite number", which 0.1 is)."""
     number = validate.positive_number(value, "alpha")
     assert number == float(value) and type(number) is float
 
 
-@pytest.mark.parametrize("value", [0, -0.1, math.nan, math.inf, "0.1", None, True, 1j])
+@pytest.mark.parametrize("value", [0, -0.1, math.nan, math.inf, "0.1", None, True, 1j,
+                                   np.True_, Decimal("NaN"), Decimal("sNaN"), Decimal("-0.1"),
+                                   Decimal("1e400"), [0.1]])
 def test_positive_number_refuses_the_rest(value):
     refused(lambda: validate.positive_number(value, "the learning rate"),
             "the learning rate must be a positive finite number")
+
+
+@pytest.mark.parametrize("value", [[0.1], 1j, object()])
+def test_a_number_that_is_not_one_real_number_is_named_as_such(value):
+    refused(lambda: validate.real_number(value, "lr"), "not one real number such as 0.1")
 
 
 @pytest.mark.parametrize("value", [1, 7, np.int32(3)])

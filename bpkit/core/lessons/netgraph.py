@@ -22,6 +22,10 @@ from bpkit.core.network import Network, checked_network
 
 Weights = list[list[list[Value]]]
 """``weights[l][j][i]`` is the Value of ``Network.weights[l][j, i]``."""
+MAX_NODES = 200_000
+"""The most Values ``network_loss`` builds: building them and one ``backward`` take about 10 µs
+a node on a 2-core machine, so about 2 s. Notebook 10's largest graph has 166 nodes; a
+10-300-300-1 net on 64 samples would need 12 million."""
 
 
 def network_loss(net: Network, X: object, Y: object) -> tuple[Value, Weights]:
@@ -32,11 +36,18 @@ def network_loss(net: Network, X: object, Y: object) -> tuple[Value, Weights]:
     negated squared error, so J.data is -net.loss(X, Y)). After ``J.backward()`` each weight's
     grad is dJ/dw. On a batch of one sample every unit's a and z is labelled too (see
     ``find_node``). The logistic loss is written in h, so an output that rounds to 0 or 1
-    makes its log refuse.
+    makes its log refuse. A graph of more than ``MAX_NODES`` Values (see ``graph_size``) is
+    refused before any is built.
     """
     net = checked_network(net)
-    net.loss(X, Y)  # checks X and Y as the network does
     inputs, targets = validate.samples(X, Y, net.sizes[0], net.sizes[-1])
+    nodes = graph_size(net, len(inputs))
+    if nodes > MAX_NODES:
+        raise BpkitError(f"the graph of {list(net.sizes)} on {len(inputs)} sample(s) would have "
+                         f"{nodes:,} Values (about 2 per weight per sample); at most "
+                         f"{MAX_NODES:,} (about 2 s) are built: use fewer samples, such as "
+                         "X[:4], or a smaller network")
+    net.loss(X, Y)  # checks X and Y as the network does
     weights = [[[Value(w, name) for w, name in zip(row, names)] for row, names in zip(*layer)]
                for layer in zip(net.weights, net.link_names)]
     one = len(inputs) == 1
@@ -58,6 +69,29 @@ def engine_gradients(net: Network, X: object, Y: object) -> list[np.ndarray]:
     loss, weights = network_loss(net, X, Y)
     loss.backward()
     return [np.array([[w.grad for w in row] for row in layer]) for layer in weights]
+
+
+def graph_size(net: Network, samples: int) -> int:
+    """How many Values ``network_loss`` builds for ``net`` on ``samples`` samples (none built).
+
+    Each weight is one Value; each sample adds its inputs and bias units, a product and a sum
+    per weight and an activation per unit (2 per weight in all), and the loss's nodes per
+    output; then a sum of every loss term and, for a batch, a multiplication by 1 / n.
+    """
+    net = checked_network(net)
+    weights = sum(rows * columns for rows, columns in net.weight_shapes)
+    leaves = net.sizes[0] + 1 + len(net.sizes) - 2  # inputs with X0, and each hidden bias unit
+    per_sample = leaves + 2 * weights + net.sizes[-1] * _loss_nodes(net.loss_name)
+    terms = samples * net.sizes[-1]
+    return weights + samples * per_sample + terms - 1 + (2 if samples > 1 else 0)
+
+
+def _loss_nodes(loss_name: str) -> int:
+    """The Values one output's loss term adds to the graph: its target y and its formula's."""
+    output = Value(0.5)
+    term = _as_value(_from_formula(functions.loss(loss_name).objective,
+                                   {functions.h: output, functions.y: Value(0.5)}))
+    return len(topological_order(term)) - 1  # all but the output h, counted with its unit
 
 
 def find_node(root: Value, label: str) -> Value:

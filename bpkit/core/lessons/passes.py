@@ -17,7 +17,7 @@ import numpy as np
 
 from bpkit.core import validate
 from bpkit.core.errors import BpkitError
-from bpkit.core.gradcheck import finite_difference_gradients
+from bpkit.core.gradcheck import finite_difference_cost, finite_difference_gradients
 from bpkit.core.lessons.depth import depth_data
 from bpkit.core.network import Network, Pass, checked_network
 from bpkit.core.table import Table
@@ -28,6 +28,10 @@ TIMING_INPUTS = 4
 TIMING_SAMPLES = 8
 MAX_TIMED_WIDTH = 64
 """The widest timed network: finite differences on it already take about a second."""
+MAX_TIMED_PASSES = 40_000
+"""The most forward passes of finite differences one ``time_gradients`` call makes, over every
+width and repeat: about 3 s on a 2-core machine (65 µs a pass). Notebook 12's widths 2 to 32
+with 3 repeats make 14,424 (1 s), [64] makes 36,360 and [64] * 50 would make 1,818,000."""
 
 
 @dataclass
@@ -138,7 +142,8 @@ def time_gradients(widths: Sequence[int] = TIMING_WIDTHS, repeats: int = 3,
                    seed: int = 0) -> list[GradientTiming]:
     """Count and time finite differences and backprop on [4, width, width, 1] sigmoid networks.
 
-    Each network has random weights from ``seed`` and a seeded batch of 8 samples.
+    Each network has random weights from ``seed`` and a seeded batch of 8 samples. A call
+    that would make more than ``MAX_TIMED_PASSES`` passes in all is refused before the first.
     """
     if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or not widths:
         raise BpkitError(f"widths must be a non-empty list of hidden widths such as "
@@ -147,6 +152,13 @@ def time_gradients(widths: Sequence[int] = TIMING_WIDTHS, repeats: int = 3,
                                      "finite differences are slow on big networks")
                for w in widths]
     repeats = validate.whole_number(repeats, "repeats", 1, 100)
+    passes = sum(finite_difference_cost([TIMING_INPUTS, width, width, 1], TIMING_SAMPLES)[0]
+                 for width in checked) * (repeats + 1)  # counted once, then timed repeats times
+    if passes > MAX_TIMED_PASSES:
+        shown = checked if len(checked) <= 8 else f"{len(checked)} widths up to {max(checked)}"
+        raise BpkitError(f"timing widths {shown} with repeats={repeats} would make {passes:,} "
+                         f"forward passes of finite differences; at most {MAX_TIMED_PASSES:,} "
+                         "(about 3 s) are made: time fewer or narrower networks, or fewer repeats")
     X, Y = depth_data(TIMING_INPUTS, TIMING_SAMPLES, seed)
     results = []
     for width in checked:
