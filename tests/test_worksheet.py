@@ -13,6 +13,7 @@ from browser.find_browser import FIX, find
 
 from bpkit import number
 from bpkit.core.practice.answers import DIRECTIONS
+from bpkit.core.practice.prose import on_paper
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / "tools" / "worksheet.py"
@@ -97,9 +98,16 @@ def test_the_sheet_asks_every_question_and_gives_no_answer_away(printed):
     questions = worksheet.sheet_questions(SEED, COUNT)
     assert len(questions) == COUNT and len({q.prompt for q in questions}) == COUNT
     for question, section in zip(questions, by_question(shown, COUNT)):
-        assert text(question.prompt) in section
+        assert text(on_paper(question.prompt)) in section
         assert text(question.solution.rsplit("$$", 1)[1]) not in shown
     assert "Answer:" not in shown and "Question 7" not in shown
+
+
+def test_the_sheet_says_nothing_that_is_only_true_on_screen(printed):
+    shown = text(read(printed, SEED)[0])
+    for screen in ("works too", "Type up", "more is fine"):
+        assert screen not in shown
+    assert "Give 4 significant figures." in shown
 
 
 def test_the_key_has_each_answer_bpkit_computes_and_its_worked_solution(printed):

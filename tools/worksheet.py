@@ -33,6 +33,7 @@ from matplotlib.font_manager import FontProperties
 from bpkit import Question, number, random_question
 from bpkit.core.practice.answers import DIRECTIONS
 from bpkit.core.practice.builders import BUILDERS
+from bpkit.core.practice.prose import on_paper
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "worksheets"
@@ -207,7 +208,7 @@ def worksheet_html(seed: int, questions: Sequence[Question]) -> str:
     """The students' sheet: each question's prompt and a line for the answer."""
     render = MathRenderer()
     sections = "".join(
-        f"<section><h2>Question {index}</h2>{render(question.prompt)}"
+        f"<section><h2>Question {index}</h2>{render(on_paper(question.prompt))}"
         f'<p>Your answer: <span class="line"></span></p></section>'
         for index, question in enumerate(questions, 1))
     title = f"Backpropagation worksheet, sheet {seed}"

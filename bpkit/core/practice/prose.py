@@ -105,6 +105,16 @@ off does not, nor a rougher 0.0071 for 0.0071996."""
 ASK_DIGITS = (f"Give {SIGNIFICANT_FIGURES} significant figures (more is fine; a fraction such "
               "as 7/5 works too).")
 ASK_DIRECTION = "Type up, down or same."
+ON_PAPER = {ASK_DIGITS: f"Give {SIGNIFICANT_FIGURES} significant figures.",
+            ASK_DIRECTION: "Write up, down or same."}
+"""What a printed sheet says instead of each on-screen instruction (nothing is typed on paper)."""
+
+
+def on_paper(prompt: str) -> str:
+    """A question's prompt as a printed worksheet words it: its on-screen instructions replaced."""
+    for screen, paper in ON_PAPER.items():
+        prompt = prompt.replace(screen, paper)
+    return prompt
 ZERO = 1e-12
 """Built questions' absolute tolerance: only float noise around an answer of exactly 0."""
 
