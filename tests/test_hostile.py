@@ -642,6 +642,8 @@ PLAYGROUND: list[Entry] = [  # 13_playground
     Entry("TrainingRun.observe", method_of(playground_run, "observe")),
     Entry("TrainingRun.change", method_of(playground_run, "change", dataset="blobs", lr=0.2),
           {"lr": only("1.5")}),
+    Entry("TrainingRun.loss_text", call_of(bpkit.TrainingRun.loss_text, loss=0.25),
+          {"loss": only("0", "1.5")}),
     Entry("unit_maps", call_of(bpkit.unit_maps, net=NET, resolution=5)),
     Entry("PlaygroundPicture", call_of(bpkit.draw.PlaygroundPicture, hidden=(3,)),
           {"hidden": only("[1]")}),

@@ -19,6 +19,15 @@ def test_xor_is_the_articles_four_points_trained_and_tested_on():
     assert np.array_equal(data.X_test, XOR_X) and np.array_equal(data.Y_test, XOR_Y)
 
 
+def test_xor_is_shown_without_the_noise_and_split_that_do_not_apply_to_it():
+    shown = repr(make_dataset("xor", noise=0.3, test_share=0.2))
+    assert shown == "Dataset('xor', the article's 4 points, trained and tested on alike)"
+    assert "noise" not in shown and "0.3" not in shown and "0.2" not in shown
+    assert repr(make_dataset("moons", noise=0.3, test_share=0.2)) == (
+        f"Dataset('moons', {POINTS - round(0.2 * POINTS)} train + {round(0.2 * POINTS)} test, "
+        "noise 0.3)")
+
+
 @pytest.mark.parametrize("name", GENERATED)
 def test_a_generated_set_has_both_targets_in_train_and_test(name):
     data = make_dataset(name, noise=0.1, test_share=0.3, seed=2)

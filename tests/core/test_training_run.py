@@ -17,7 +17,7 @@ from bpkit import (
     unit_maps,
     with_bias,
 )
-from bpkit.core.lessons.playground import VIEW
+from bpkit.core.lessons.playground import ROUNDING_LOSS, VIEW, loss_text
 
 
 def small(**changes):
@@ -187,3 +187,31 @@ def test_preset_sigmoid_plateau_sits_at_the_best_planes_loss_then_drops():
 def test_bad_settings_are_refused_by_name(bad, words):
     with pytest.raises(BpkitError, match=words):
         PlaygroundSettings(**bad)
+
+
+def test_a_loss_of_rounding_size_reads_as_0_up_to_rounding_and_others_as_numbers():
+    assert 4e-28 < ROUNDING_LOSS < 5e-28  # |h - y| under 100 float steps at 1
+    fitted = Network([2, 3, 1], activation="tanh", weights="random", seed=0)
+    history = fitted.train(XOR_X, XOR_Y, 0.5, 3000)  # 07's run: it fits XOR to rounding
+    assert history.losses[-1] < ROUNDING_LOSS
+    assert loss_text(history.losses[-1]) == "0 up to rounding"
+    assert loss_text(0.0) == "0 up to rounding"
+    assert loss_text(history.losses[0]) == "0.5178"
+    assert loss_text(1e-20) == "1e-20"  # a small loss that is not rounding stays a number
+    assert TrainingRun.loss_text is loss_text  # reachable from bpkit's public TrainingRun
+
+
+def test_a_run_that_fits_its_points_says_0_up_to_rounding_in_its_message():
+    run = TrainingRun(PlaygroundSettings(dataset="xor", activation="tanh", lr=0.5, batch=4,
+                                         hidden=(3,)))
+    run.net = Network([2, 3, 1], activation="tanh", weights="random", seed=0)
+    run.advance(3000)
+    run.observe()
+    assert run.message == ("epoch 3000, step 3000: train loss 0 up to rounding, "
+                           "test loss 0 up to rounding")
+
+
+@pytest.mark.parametrize("bad", [-1e-3, math.nan, "0", None])
+def test_loss_text_refuses_what_is_not_a_loss(bad):
+    with pytest.raises(BpkitError, match="loss"):
+        loss_text(bad)

@@ -45,6 +45,9 @@ class Dataset:
     seed: int
 
     def __repr__(self) -> str:
+        if self.name == "xor":  # noise and the split do not apply: say so, not their settings
+            return (f"Dataset('xor', the article's {len(self.X_train)} points, trained and "
+                    f"tested on alike)")
         return (f"Dataset({self.name!r}, {len(self.X_train)} train + {len(self.X_test)} test, "
                 f"noise {self.noise:g})")
 

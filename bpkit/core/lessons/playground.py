@@ -16,6 +16,7 @@ import numpy as np
 
 from bpkit.core import validate
 from bpkit.core.errors import BpkitError
+from bpkit.core.fmt import number
 from bpkit.core.lessons.datasets import DATASETS, MAX_NOISE, TEST_SHARE, Dataset, make_dataset
 from bpkit.core.network import Network
 from bpkit.core.trace import StepTrace
@@ -33,6 +34,21 @@ ARCHITECTURE = ("hidden", "init", "scale", "seed")
 """Settings that make a new network: changing one starts the run again."""
 DATA = ("dataset", "noise", "test_share")
 """Settings that make a new data set: the network keeps its weights and trains on."""
+ROUNDING_LOSS = (100 * float(np.finfo(float).eps)) ** 2
+"""A squared loss below this, about 4.9e-28, is 0 up to rounding: every |h - y| is then under
+100 float steps at 1 (2.2e-14), where a float near 1 keeps about 16 digits."""
+
+
+def loss_text(loss: float) -> str:
+    """A loss as a learner reads it: ``number(loss)``, or "0 up to rounding" below ROUNDING_LOSS.
+
+    A run that fits its targets ends with a loss such as 4e-31, rounding and not a meaningful
+    size, so it is shown as 0 up to rounding.
+    """
+    value = validate.real_number(loss, "loss", "a loss, such as history.losses[-1]")
+    if value < 0:
+        raise BpkitError(f"a loss is never below 0; got {value:g}")
+    return "0 up to rounding" if value < ROUNDING_LOSS else number(value)
 
 
 @dataclass(frozen=True)
@@ -143,6 +159,9 @@ PRESETS: dict[str, Preset] = {
 class TrainingRun:
     """A network training on a data set one mini-batch step at a time, and its record."""
 
+    loss_text = staticmethod(loss_text)
+    """``TrainingRun.loss_text(loss)``: a loss as the run's message writes it (see loss_text)."""
+
     def __init__(self, settings: PlaygroundSettings | None = None) -> None:
         self._start(PlaygroundSettings() if settings is None else validate.instance(
             settings, PlaygroundSettings, "settings", "PlaygroundSettings(...)"))
@@ -251,8 +270,8 @@ class TrainingRun:
             return (f"diverged at epoch {self.diverged_at} (lr = {self.settings.lr:g}): the "
                     f"loss overflowed; the weights are kept from before that step")
         _, train, test = self.record[-1]
-        return (f"epoch {self.epoch}, step {self.steps}: train loss {train:.4g}, "
-                f"test loss {test:.4g}")
+        return (f"epoch {self.epoch}, step {self.steps}: train loss {loss_text(train)}, "
+                f"test loss {loss_text(test)}")
 
     # ----- changes during a run -------------------------------------------------------------
     def change(self, **changes: object) -> None:
