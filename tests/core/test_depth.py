@@ -103,6 +103,39 @@ def test_the_notebook_claims_hold_for_the_plotted_numbers():
     assert at[1.0]["relu"].flat == pytest.approx(at[3.0]["relu"].flat, abs=0.05)
 
 
+def test_mean_factor_is_what_one_hidden_layer_keeps():
+    for scale in (0.75, 1.0, 5.0):
+        profile = delta_profile("sigmoid", scale)
+        hidden = profile.factors[:-1]  # each hidden layer over the one above, not the output's
+        assert profile.mean_factor ** len(hidden) == pytest.approx(profile.first_over_last)
+        assert profile.mean_factor == pytest.approx(math.prod(hidden) ** (1 / len(hidden)))
+
+
+def test_larger_weights_raise_the_sigmoid_cap_but_saturate_its_units():
+    """12's table of the sigmoid at scales 0.75, 1, 3 and 5, and the sentences under it."""
+    at = {scale: delta_profile("sigmoid", scale) for scale in (0.75, 1, 3, 5)}
+    for scale, profile in at.items():  # the cap grows in step with the scale
+        assert np.array(profile.bounds) == pytest.approx(scale * np.array(at[1].bounds))
+    assert at[5].first_over_last == pytest.approx(0.04648, rel=1e-3)
+    assert at[5].first_over_last < 1 / 20  # "under a twentieth"
+    assert at[1].first_over_last == pytest.approx(1.342e-05, rel=1e-3)
+    assert at[5].flat == pytest.approx(0.3656, rel=1e-3) and at[1].flat == 0
+    assert at[5].slope == pytest.approx(0.05416, rel=1e-3)
+    assert at[5].mean_factor == pytest.approx(0.7111, rel=1e-3)
+    scales = sorted(at)  # bigger weights: more kept, more flat, a smaller mean slope
+    assert [at[s].first_over_last for s in scales] == sorted(at[s].first_over_last for s in scales)
+    assert [at[s].slope for s in scales] == sorted((at[s].slope for s in scales), reverse=True)
+    assert [at[s].flat for s in scales] == sorted(at[s].flat for s in scales)
+
+
+def test_relu_slope_at_zero_is_a_half_as_sympys_heaviside():
+    """12: bpkit's relu'(0) is 0.5, sympy's Heaviside(0) (PyTorch takes 0)."""
+    relu = ACTIVATIONS["relu"]
+    assert float(relu.df(0.0)) == 0.5
+    assert relu.derivative.func(0) == sp.Rational(1, 2)
+    assert float(relu.df(-1e-12)) == 0 and float(relu.df(1e-12)) == 1
+
+
 def test_the_profile_table_lists_every_layer():
     profile = delta_profile("tanh", 1.0, 3, 4)
     table = profile.table()
@@ -153,6 +186,27 @@ def test_the_plateau_claims_hold(plateau):
     assert start[5] > 50 * table.rows[0][5]  # the start's hidden gradient is far larger
     assert end[4] > 3 * table.rows[0][4]  # after the drop hidden deltas are a larger share
     assert end[7] > 4 * table.rows[0][7]  # because the output weights grew
+
+
+def test_the_plateau_is_flat_for_both_layers(plateau):
+    """12: during 07's plateau the output layer's gradients are as small as the hidden layer's."""
+    _, _, record = plateau
+    rows = record.table([500, 1000, 2000, 3000]).rows
+    into_hidden = [row[5] for row in rows]
+    into_output = [row[6] for row in rows]
+    assert min(into_output) == pytest.approx(0.0002511, rel=1e-3)
+    assert max(into_output) == pytest.approx(0.002883, rel=1e-3)
+    assert min(into_hidden) == pytest.approx(0.00198, rel=1e-3)
+    assert max(into_hidden) == pytest.approx(0.002724, rel=1e-3)
+    assert max(into_output) < 1.1 * max(into_hidden)  # "as small as the hidden layer's"
+    assert max(row[7] for row in rows) == pytest.approx(0.6151, rel=1e-3)
+    assert all(row[4] < 0.1 for row in rows)  # hidden deltas under a tenth of the output's
+    assert min(row[2] for row in rows) > 0.49  # while the output delta stays near 0.5
+    after = record.table([6500]).rows[0]
+    assert after[5] == pytest.approx(0.01038, rel=1e-3)
+    assert after[6] == pytest.approx(0.01111, rel=1e-3)
+    assert after[7] > 2  # the output weights have grown past 2
+    assert after[5] > 3 * max(into_hidden) and after[6] > 3 * max(into_output)
 
 
 def test_deltas_during_refuses_what_it_cannot_use(plateau):

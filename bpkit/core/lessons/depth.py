@@ -122,6 +122,15 @@ class DeltaProfile:
         return _ratio(self.mean_abs_delta[0], self.mean_abs_delta[-2])
 
     @property
+    def mean_factor(self) -> float:
+        """What one hidden layer keeps of |delta|, on average (a geometric mean).
+
+        The factors from the last hidden layer back to hidden 1 multiply to
+        ``first_over_last``; this is its (hidden layers - 1)-th root.
+        """
+        return self.first_over_last ** (1 / (len(self.mean_abs_delta) - 2))
+
+    @property
     def slope(self) -> float:
         """Mean f'(a) over every hidden layer."""
         return float(np.mean(self.mean_slope))
