@@ -92,6 +92,14 @@ def test_code_cells_are_short_and_define_no_helpers(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_code_cells_carry_no_test_plumbing(path):
+    """nbval's instructions are cell tags (nbval-ignore-output), never comments a learner or a
+    projector shows."""
+    for cell in cells(path, "code"):
+        assert "NBVAL_" not in source(cell), (path.name, source(cell))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_markdown_is_short(path):
     for cell in cells(path, "markdown"):
         text = source(cell)
