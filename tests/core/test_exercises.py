@@ -890,7 +890,7 @@ def test_a_logistic_output_has_no_half_to_lose_but_its_other_slips_are_named():
     net = Network(SIZES, activation="tanh", output_activation="sigmoid", loss="logistic",
                   weights=[HIDDEN, OUTPUT])
     q = new_weight_question(Setting(net, XOR_X[1:2], XOR_Y[1:2], 0.2), "w(X0->Z1)")
-    named = {key for d in q.diagnoses for key in d.mistakes}
+    named = {d.mistake for d in q.diagnoses}
     assert not named & {"stray_two", "missing_two"}
     assert {"article_sign", "forgot_derivative", "forgot_alpha"} <= named
 

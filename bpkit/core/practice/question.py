@@ -53,11 +53,6 @@ class Diagnosis:
         object.__setattr__(self, "value", validate.real_number(
             self.value, "a Diagnosis's value (the wrong answer it recognises)"))
 
-    @property
-    def mistakes(self) -> tuple[str, ...]:
-        """Every mistake that gives this answer (several where slips give one number)."""
-        return tuple(self.mistake.split("+"))
-
 
 def diagnosis(key: str, value: float) -> Diagnosis:
     """The diagnosis of the catalogue's mistake ``key``, which gives ``value``."""
@@ -179,8 +174,7 @@ class Question:
             return right(f"Correct: {self._shown(self.answer)}.")
         matches = [found for found in self.diagnoses if self._near(value, found.value)]
         if matches:
-            found = matches[0] if len(matches) == 1 else _merged(matches)
-            return wrong(found.message, *found.mistakes)
+            return _named(matches)
         if self.answer_form == "direction":
             return wrong(f"Not {self._shown(value)}. Look at the signs of z and \u03b4, or "
                          "take a hint.")
@@ -212,14 +206,15 @@ class Question:
         return wrong(f"{number(value)} is not it. Try again, or take a hint.")
 
 
-def _merged(group: list[Diagnosis]) -> Diagnosis:
-    """One diagnosis for mistakes that give the same answer: the message names each of them."""
-    group = [d for i, d in enumerate(group) if d.message not in {e.message for e in group[:i]}]
-    if len(group) == 1:
-        return group[0]
-    listed = " ".join(f"({i}) {d.message}" for i, d in enumerate(group, start=1))
-    return Diagnosis("+".join(d.mistake for d in group), group[0].value,
-                     f"{len(group)} different slips give this number. {listed}")
+def _named(matches: list[Diagnosis]) -> Verdict:
+    """The verdict on an answer some slips give: each slip once, every one named."""
+    first = {d.mistake: d for d in reversed(matches)}  # each key's first diagnosis
+    named = [first[key] for key in dict.fromkeys(d.mistake for d in matches)]
+    if len(named) == 1:
+        return wrong(named[0].message, named[0].mistake)
+    listed = " ".join(f"({i}) {d.message}" for i, d in enumerate(named, start=1))
+    return wrong(f"{len(named)} different slips give this number. {listed}",
+                 *(d.mistake for d in named))
 
 
 __all__ = ["ANSWER_FORMS", "MISCONCEPTIONS", "Diagnosis", "Question", "diagnosis"]
