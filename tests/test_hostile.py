@@ -313,6 +313,7 @@ CORE = [
     Entry("Verdict", call_of(Verdict, correct=False, message="m", mistakes=("forgot_alpha",)),
           {"correct": only("True"), "message": TEXT, "mistakes": TEXT | only("[]")}),
     Entry("Verdict.assert_correct", method_of(lambda: Verdict(True, "right"), "assert_correct")),
+    Entry("Verdict.graded", method_of(lambda: Verdict(False, "not yet"), "graded")),
     Entry("Question.is_close", method_of(question, "is_close", value=1.4), {"value": REAL}),
     Entry("Setting", call_of(Setting, net=NET, x=XOR_X[:1], y=XOR_Y[:1], lr=0.1),
           {"y": REAL | {"[1]"}, "lr": only("1.5")}),

@@ -8,11 +8,6 @@ with its page:
   and every reload left a kernel behind. The hook below sets the cookie on every page view.
 - A safety net: a kernel that has been idle with no page connected for 10 minutes is culled.
   A kernel with its page still open is never culled, however long the lecture.
-
-The graded check cells of 10 and 11 stop with the checker's message until the learner's code is
-right (a ✘ line, its whole traceback). Voila shows an error's traceback only when told to;
-otherwise it replaces that message with "There was an error when executing cell ...". The
-server listens on 127.0.0.1 behind a token, so showing tracebacks tells no stranger anything.
 """
 
 c = get_config()  # noqa: F821 -- traitlets provides it to config files
@@ -28,4 +23,3 @@ c.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
 c.MappingKernelManager.cull_idle_timeout = 600
 c.MappingKernelManager.cull_interval = 60
 c.MappingKernelManager.cull_connected = False
-c.VoilaConfiguration.show_tracebacks = True

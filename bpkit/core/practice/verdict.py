@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from bpkit.core.errors import BpkitError
@@ -54,6 +55,16 @@ class Verdict:
         if not self.correct:
             raise CheckFailedError(self.message)
         return self
+
+    def graded(self) -> Verdict:
+        """The verdict, shown in a notebook; under a grader, raised unless it is right.
+
+        nbgrader sets ``NBGRADER_EXECUTION`` while it autogrades or validates (its documented
+        way for a notebook to know): there a wrong or unwritten answer raises
+        ``CheckFailedError``, so the graded cell scores 0. Anywhere else the learner sees the
+        verdict as the cell's output, and Run All goes on to the next cell.
+        """
+        return self.assert_correct() if os.environ.get("NBGRADER_EXECUTION") else self
 
     def __str__(self) -> str:
         return self.message
