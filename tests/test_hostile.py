@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import sympy as sp
+from learners import vectorised_backprop
 from threads import method_outside_any_event_loop
 
 import bpkit  # 10_graph (GRAPH): bpkit.Value, bpkit.draw.draw_graph, bpkit.widgets.SweepPlayer
@@ -219,18 +220,6 @@ def frames_parts() -> tuple[Callable[..., object], dict[str, object]]:
     diagram = NetworkDiagram(net().unit_names)
     return frames_render, {"figure": diagram.figure, "axes": diagram.axes,
                            "artists": list(diagram.link_labels.values())}
-
-
-def learners_backprop(net, z0, Y):
-    """A right vectorised backprop, as a learner writes it in notebook 11."""
-    weights, (a, z) = net.weights, net.forward(z0)
-    slopes = f_prime(net, a)
-    delta = (z[-1] - Y) * slopes[-1]
-    grads = [delta.T @ z[-2] / len(z0)]
-    for layer in range(len(weights) - 1, 0, -1):
-        delta = (delta @ weights[layer][:, 1:]) * slopes[layer - 1]
-        grads.insert(0, delta.T @ z[layer - 1] / len(z0))
-    return grads
 
 
 # ----- the entries --------------------------------------------------------------------------------
@@ -557,7 +546,7 @@ MATRICES: list[Entry] = [  # 11_matrices
           {"bugs": only("None")}),
     Entry("f_prime", call_of(f_prime, net=NET,
                              a=Fresh(lambda: net().forward(with_bias(XOR_X))[0]))),
-    Entry("check_backprop", call_of(check_backprop, backprop=learners_backprop)),
+    Entry("check_backprop", call_of(check_backprop, backprop=vectorised_backprop)),
     Entry("show.line_by_line", call_of(show.line_by_line, obj=Network.backprop,
                                        notes=BACKPROP_EQUATIONS)),
 ]

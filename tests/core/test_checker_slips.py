@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from learners import vectorised_backprop
 
 from bpkit import check_backprop, check_backward
 from bpkit.core.practice.backprop_checker import CASES
@@ -329,17 +330,7 @@ def test_truth_values_are_refused_with_a_clear_message(rule):
 
 def slope_taken_at_z(net, z0, Y):
     """f'(a) written as f_prime(net, z): the derivative given the activations, not the sums."""
-    from bpkit import f_prime
-
-    weights = net.weights
-    _, z = net.forward(z0)
-    slopes = f_prime(net, [*(layer[:, 1:] for layer in z[1:-1]), z[-1]])
-    delta = (z[-1] - Y) * slopes[-1]
-    grads = [delta.T @ z[-2] / len(z0)]
-    for layer in range(len(weights) - 1, 0, -1):
-        delta = (delta @ weights[layer][:, 1:]) * slopes[layer - 1]
-        grads.insert(0, delta.T @ z[layer - 1] / len(z0))
-    return grads
+    return vectorised_backprop(net, z0, Y, slope_at_z=True)
 
 
 def mean_over_every_element(net, z0, Y):

@@ -30,15 +30,8 @@ from bpkit.core.fmt import latex_number
 from bpkit.core.lessons.depth import deep_network, depth_data, slope_bound
 from bpkit.core.network import Network, with_bias
 from bpkit.core.practice.mistakes import MISTAKES
-from bpkit.core.practice.part2_forks_shapes import (
-    DRAWS,
-    choice,
-    fork_question,
-    given,
-    numbered,
-    shape_question,
-)
-from bpkit.core.practice.prose import samples_text, weights_table
+from bpkit.core.practice.part2_forks_shapes import DRAWS, choice, fork_question, shape_question
+from bpkit.core.practice.prose import given, numbered, samples_text, weights_table
 from bpkit.core.practice.question import Diagnosis, Question, diagnosis
 from bpkit.core.practice.replay import replay
 from bpkit.core.practice.setting import Setting, checked_seed

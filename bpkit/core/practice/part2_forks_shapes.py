@@ -28,25 +28,11 @@ from bpkit.core.lessons.matrix_form import pass_shapes
 from bpkit.core.lessons.sweep import reverse_sweep
 from bpkit.core.network import Network, with_bias
 from bpkit.core.practice.answers import shape_value
-from bpkit.core.practice.prose import ANSWER_TOLERANCE, ASK_DIGITS, SIGNIFICANT_FIGURES, ZERO
+from bpkit.core.practice.prose import given, numbered
 from bpkit.core.practice.question import Diagnosis, Question, diagnosis
 from bpkit.core.practice.setting import checked_seed
 
 Number = Value | float
-
-
-def numbered(prompt: str, ask: str, answer: float, hints: list[str], solution: str,
-             diagnoses: Sequence[Diagnosis]) -> Question:
-    """A Part II question answered with a number, to 4 significant figures like Part I's."""
-    return Question(prompt=f"{prompt}<p><b>{ask}</b> {ASK_DIGITS}</p>", answer=float(answer),
-                    tolerance=ANSWER_TOLERANCE, abs_tolerance=ZERO, hints=hints,
-                    solution=solution, diagnoses=tuple(diagnoses), figures=SIGNIFICANT_FIGURES)
-
-
-def given(value: float) -> str:
-    """A number given in a prompt, 7 significant figures, no parentheses around a negative."""
-    text = latex_number(value, 7)
-    return text[1:-1] if text.startswith("(") else text
 
 
 def choice(value: object, what: str, choices: Sequence[str]) -> str | None:

@@ -119,20 +119,20 @@ ZERO = 1e-12
 """Built questions' absolute tolerance: only float noise around an answer of exactly 0."""
 
 
+def numbered(prompt: str, ask: str, answer: float, hints: list[str], solution: str,
+             diagnoses: Sequence[Diagnosis] = ()) -> Question:
+    """A question answered with a number to 4 significant figures (Part I's and Part II's)."""
+    return Question(prompt=f"{prompt}<p><b>{ask}</b> {ASK_DIGITS}</p>", answer=float(answer),
+                    tolerance=ANSWER_TOLERANCE, abs_tolerance=ZERO, hints=hints,
+                    solution=solution, diagnoses=tuple(diagnoses), figures=SIGNIFICANT_FIGURES)
+
+
 def built_question(setting: Setting, ask: str, answer: float, hints: list[str],
                    lines: list[Computation], conclusion: str,
                    diagnoses: Sequence[Diagnosis] = (), given: str = "") -> Question:
     """A built question: the setting, what to find, hints, diagnoses and the worked solution."""
-    return Question(
-        prompt=f"{describe(setting)}{given}<p><b>{ask}</b> {ASK_DIGITS}</p>",
-        answer=float(answer),
-        tolerance=ANSWER_TOLERANCE,
-        abs_tolerance=ZERO,
-        hints=hints,
-        solution=f"$$\n{aligned(lines)}\n$$\n\n<p>{conclusion}</p>",
-        diagnoses=tuple(diagnoses),
-        figures=SIGNIFICANT_FIGURES,
-    )
+    return numbered(f"{describe(setting)}{given}", ask, answer, hints,
+                    f"$$\n{aligned(lines)}\n$$\n\n<p>{conclusion}</p>", diagnoses)
 
 
 def formula_hint(computation: Computation) -> str:

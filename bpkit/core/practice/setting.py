@@ -63,8 +63,8 @@ def random_setting(seed: int, loss: str = "squared", activation: str = "identity
     paths; ``batch=True`` takes all four XOR samples instead of one.
     """
     rng = random.Random(checked_seed(seed))
-    _checked_choice(loss, "loss", tuple(CONVENTIONS), "the output delta's sign convention")
-    _checked_choice(activation, "activation", tuple(functions.ACTIVATIONS),
+    checked_choice(loss, "loss", tuple(CONVENTIONS), "the output delta's sign convention")
+    checked_choice(activation, "activation", tuple(functions.ACTIVATIONS),
                     "the hidden units' f")
     n_outputs = validate.whole_number(outputs, "outputs", 1, 2,
                                       "D0 alone, or D0 and D1 with target 1 - XOR")
@@ -86,7 +86,7 @@ def checked_seed(seed: object) -> int:
     return validate.whole_number(seed, "seed", 0, None, "it seeds the random choices")
 
 
-def _checked_choice(value: object, what: str, choices: tuple[str, ...], meaning: str) -> str:
+def checked_choice(value: object, what: str, choices: tuple[str, ...], meaning: str) -> str:
     """Return ``value`` if it is one of the ``choices`` (names), else raise listing them."""
     if not isinstance(value, str) or value not in choices:
         raise BpkitError(f"{what} ({meaning}) must be one of {', '.join(map(repr, choices))}; "
